@@ -92,3 +92,37 @@ export class ConfigError extends PardotPipesError {
 export function isRetriable(error: unknown): error is RetriableError {
   return error instanceof RetriableError;
 }
+
+/** A sink could not write or commit its files (disk full, permissions, a value of the wrong
+ * type for its column). Not retried: the run stops with the last committed mark saved. */
+export class SinkError extends FatalError {
+  override readonly code: string = 'PARDOT_SINK';
+}
+
+/**
+ * The reader of the output went away (stdout closed: `| head`, a closed pipe). Not a failure:
+ * the run stops quietly with marks saved only for what was written.
+ */
+export class OutputClosedError extends PardotPipesError {
+  override readonly code: string = 'PARDOT_OUTPUT_CLOSED';
+}
+
+/** The run state file cannot be used as it is; the message says how to recover. */
+export class StateError extends ConfigError {
+  override readonly code: string = 'PARDOT_STATE';
+}
+
+/** The state file is not valid JSON or not the shape this version writes. */
+export class StateCorruptError extends StateError {
+  override readonly code: string = 'PARDOT_STATE_CORRUPT';
+}
+
+/** The state file was written by another, unknown format version. */
+export class StateVersionError extends StateError {
+  override readonly code: string = 'PARDOT_STATE_VERSION';
+}
+
+/** Another live run holds the state file's lock. */
+export class StateLockedError extends StateError {
+  override readonly code: string = 'PARDOT_STATE_LOCKED';
+}
