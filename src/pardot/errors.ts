@@ -126,3 +126,37 @@ export class StateVersionError extends StateError {
 export class StateLockedError extends StateError {
   override readonly code: string = 'PARDOT_STATE_LOCKED';
 }
+
+/** A poll did not see the awaited state within its total time bound. */
+export class PollTimeoutError extends RetriableError {
+  override readonly code: string = 'PARDOT_POLL_TIMEOUT';
+  /** The export being polled, when the poll was for an export. */
+  readonly exportId?: number;
+  /** How long the poll ran before giving up, milliseconds. */
+  readonly elapsedMs: number;
+
+  constructor(message: string, elapsedMs: number, exportId?: number, context: ErrorContext = {}) {
+    super(message, context);
+    this.elapsedMs = elapsedMs;
+    this.exportId = exportId;
+  }
+}
+
+/** An export ended `Failed` more times than the source re-creates it. */
+export class ExportFailedError extends FatalError {
+  override readonly code: string = 'PARDOT_EXPORT_FAILED';
+  readonly exportId: number;
+
+  constructor(message: string, exportId: number, context: ErrorContext = {}) {
+    super(message, context);
+    this.exportId = exportId;
+  }
+}
+
+/**
+ * A paged reply pointed back at a page already read (a v5 token that repeats, or a pager that
+ * stopped moving): following it would loop forever.
+ */
+export class PagingStalledError extends FatalError {
+  override readonly code: string = 'PARDOT_PAGING_STALLED';
+}
