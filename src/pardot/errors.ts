@@ -127,8 +127,11 @@ export class StateLockedError extends StateError {
   override readonly code: string = 'PARDOT_STATE_LOCKED';
 }
 
-/** A poll did not see the awaited state within its total time bound. */
-export class PollTimeoutError extends RetriableError {
+/**
+ * A poll did not see the awaited state within its total time bound. Not retried in-process: a
+ * re-run resumes polling the same export from the saved state.
+ */
+export class PollTimeoutError extends PardotPipesError {
   override readonly code: string = 'PARDOT_POLL_TIMEOUT';
   /** The export being polled, when the poll was for an export. */
   readonly exportId?: number;
