@@ -2,6 +2,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
 import { dedupeById } from '../../src/operators/dedupeById';
+import type { Page } from '../../src/sources/types';
 import { page, WINDOW_B } from './pages';
 
 function testScheduler(): TestScheduler {
@@ -11,13 +12,13 @@ function testScheduler(): TestScheduler {
 describe('dedupeById', () => {
   it('never emits while the source never emits', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('-').pipe(dedupeById()), '^ 20ms !').toBe('-');
+      expectObservable(cold<Page>('-').pipe(dedupeById()), '^ 20ms !').toBe('-');
     });
   });
 
   it('completes with an empty source', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('|').pipe(dedupeById())).toBe('|');
+      expectObservable(cold<Page>('|').pipe(dedupeById())).toBe('|');
     });
   });
 

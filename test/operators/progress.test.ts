@@ -4,6 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
 import { progress, type ProgressEvent } from '../../src/operators/progress';
+import type { Page } from '../../src/sources/types';
 import { page, WINDOW_A } from './pages';
 
 function testScheduler(): TestScheduler {
@@ -14,7 +15,7 @@ describe('progress', () => {
   it('reports nothing while the source never emits', () => {
     const events: ProgressEvent[] = [];
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('-').pipe(progress((e) => events.push(e))), '^ 9ms !').toBe('-');
+      expectObservable(cold<Page>('-').pipe(progress((e) => events.push(e))), '^ 9ms !').toBe('-');
     });
 
     expect(events).toEqual([]);
@@ -23,7 +24,7 @@ describe('progress', () => {
   it('reports done with zero counts for an empty source', () => {
     const events: ProgressEvent[] = [];
     testScheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('|').pipe(progress((e) => events.push(e)))).toBe('|');
+      expectObservable(cold<Page>('|').pipe(progress((e) => events.push(e)))).toBe('|');
     });
 
     expect(events).toEqual([
@@ -69,7 +70,7 @@ describe('progress', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const failure = new Error('boom');
 
-      expectObservable(cold('-#', undefined, failure).pipe(progress((e) => events.push(e)))).toBe('-#', undefined, failure);
+      expectObservable(cold<Page>('-#', undefined, failure).pipe(progress((e) => events.push(e)))).toBe('-#', undefined, failure);
     });
 
     expect(events).toEqual([]);
