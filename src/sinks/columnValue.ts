@@ -102,7 +102,8 @@ function commonValue(type: FieldType, value: unknown, column: string): JsonValue
 
 function mismatch(type: FieldType, value: unknown, column: string): SinkError {
   // The value itself stays out of the message: it may be personal data.
-  const got = value instanceof Date ? 'invalid Date' : Array.isArray(value) ? 'array' : typeof value;
+  const got =
+    value instanceof Date ? 'invalid Date' : Array.isArray(value) ? 'array' : typeof value;
   return new SinkError(`column '${column}' (${type}) cannot hold a ${got} value`, {
     operation: 'sink.encode',
   });

@@ -100,7 +100,10 @@ interface Group {
  * written, which is the back-pressure on the source. On error or unsubscribe, open parts
  * are aborted and their temp files removed; rows not yet committed are simply re-read.
  */
-export function fileSink(format: PartFormat, options: FileSinkOptions): OperatorFunction<Page, Commit> {
+export function fileSink(
+  format: PartFormat,
+  options: FileSinkOptions,
+): OperatorFunction<Page, Commit> {
   return (pages) =>
     defer(() => {
       const sink = new FileSink(format, options);
@@ -235,16 +238,16 @@ class FileSink {
     group.next.set(seq, n + 1);
     const finalPath = path.join(dir, partName(group.prefix, group.start, n, this.format.extension));
     const temp = tempPath(finalPath);
-    const part: OpenPart = { dir, finalPath, tempPath: temp, writer: await this.format.open(temp, group.columns) };
+    const writer = await this.format.open(temp, group.columns);
+    const part: OpenPart = { dir, finalPath, tempPath: temp, writer };
     group.parts.set(date, part);
     return part;
   }
 
   private full(group: Group): boolean {
-    for (const part of group.parts.values()) {
-      if (part.writer.rows >= this.maxFileRows || part.writer.bytes >= this.maxFileBytes) return true;
-    }
-    return false;
+    return [...group.parts.values()].some(
+      ({ writer }) => writer.rows >= this.maxFileRows || writer.bytes >= this.maxFileBytes,
+    );
   }
 
   private async roll(group: Group): Promise<Commit> {
