@@ -584,19 +584,18 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
         return await once(token, attempt);
       } catch (raw) {
         const error = this.scrubError(withContext(raw, { ...this.context(call), attempt }));
-        if (error instanceof TokenRejectedError && !refreshed && this.tokens.canRefresh) {
+        if (error instanceof TokenRejectedError && !refreshed) {
           refreshed = true;
-          await this.tokens.refresh(token);
+          await this.tokens.refresh(token).catch((refusal: unknown) => {
+            throw this.scrubError(withContext(refusal, { ...this.context(call), attempt }));
+          });
           continue;
         }
-        if (error instanceof TokenRejectedError && this.tokens.canRefresh) {
-          throw this.scrubError(new AuthError(`${error.message} (still rejected after a new token)`, {
-            ...this.context(call),
-            pardotCode: error.pardotCode,
-            status: error.status,
-            attempt,
-            cause: error,
-          }));
+        if (error instanceof TokenRejectedError) {
+          const detail = `${error.message} (still rejected after a new token)`;
+          const { pardotCode, status } = error;
+          const context = { ...this.context(call), pardotCode, status, attempt, cause: error };
+          throw this.scrubError(new AuthError(detail, context));
         }
         if (error instanceof WrongVersionError && call.versioned && !this.versionSwitched) {
           this.switchVersion(error.pardotCode);
