@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+
+import { SinkError } from '../../src/pardot/errors';
+import { ndjsonLine } from '../../src/sinks/ndjsonLine';
+import { tableColumns } from '../../src/sinks/tableColumns';
+
+describe('ndjsonLine', () => {
+  const columns = tableColumns('emailClick');
+
+  it('writes every column in order, absent fields as null, timestamps in UTC with Z', () => {
+    const row = {
+      id: 7,
+      prospect_id: 9007199254740993n as unknown as number,
+      url: 'https://x.test/a?b="c"\nd 😀',
+      created_at: new Date(Date.UTC(2024, 2, 10, 7, 30, 1, 5)),
+      extra: 'ignored',
+    };
+
+    const line = ndjsonLine(row, columns);
+
+    expect(line).toBe(
+      '{"id":7,"prospect_id":"9007199254740993","url":"https://x.test/a?b=\\"c\\"\\nd 😀",' +
+        '"list_email_id":null,"drip_program_action_id":null,"email_template_id":null,' +
+        '"tracker_redirect_id":null,"created_at":"2024-03-10T07:30:01.005Z"}\n',
+    );
+  });
+
+  it('refuses a value of the wrong type for its column', () => {
+    expect(() => ndjsonLine({ id: 'seven' }, columns)).toThrow(SinkError);
+    expect(() => ndjsonLine({ id: 'seven' }, columns)).toThrow(
+      "column 'id' (int) cannot hold a string value",
+    );
+  });
+});
