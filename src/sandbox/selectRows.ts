@@ -68,7 +68,8 @@ export function selectRows(table: Table, s: Selection, nowMs: number): Selected 
   return { rows, total };
 }
 
-function matcher(s: Selection, nowMs: number): (row: StoredRow) => boolean {
+/** The row test of a selection (bounds, recycle bin, visibility at `nowMs`, predicates). */
+export function matcher(s: Selection, nowMs: number): (row: StoredRow) => boolean {
   const b = s.bounds;
   const after = s.after ? afterTest(s) : null;
   return (row) => {

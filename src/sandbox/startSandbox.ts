@@ -13,6 +13,9 @@ import { defaultSettings, type SandboxSettings } from './SandboxSettings';
 import type { StoredRow, StoredValue } from './StoredRow';
 import { toRecord, Truth } from './Truth';
 import { v4Query } from './V4Query';
+import { ExportEngine } from './ExportEngine';
+import { exportRoutes } from './exportRoutes';
+import { v5Query } from './V5Query';
 
 export interface SandboxOptions {
   /** Seed of every generated value and fault draw. Default 1. */
@@ -51,6 +54,8 @@ export class Sandbox {
   readonly truth: Truth;
   readonly oauth: OAuthServer;
   readonly server: SandboxServer;
+  /** The Export API engine (exports by id, their state on the clock). */
+  readonly exports: ExportEngine;
   url = '';
 
   constructor(
@@ -63,6 +68,7 @@ export class Sandbox {
     routes: (sandbox: Sandbox) => Route[],
   ) {
     this.truth = new Truth(account, clock);
+    this.exports = new ExportEngine(account, clock, settings, seed);
     this.oauth = new OAuthServer(credentials, clock, settings, () => this.url);
     this.server = new SandboxServer({
       account,
@@ -200,11 +206,25 @@ export function v4Routes(sandbox: Sandbox): Route[] {
   ];
 }
 
+function v5Route(sandbox: Sandbox): Route {
+  return {
+    method: 'GET',
+    pattern: /^\/api\/v5\/objects\/([a-z-]+)$/,
+    kind: 'v5',
+    handle: (req, match) =>
+      v5Query({
+        collection: match[1],
+        params: req.params,
+        account: sandbox.account,
+        settings: sandbox.settings,
+        nowMs: req.nowMs,
+        baseUrl: sandbox.url,
+      }),
+  };
+}
+
 /** Starts a sandbox on an ephemeral port (by default) and resolves once it listens. */
-export async function startSandbox(
-  options: SandboxOptions = {},
-  extraRoutes: Array<(sandbox: Sandbox) => Route[]> = [],
-): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const clock = new SandboxClock(options.nowMs);
   const settings: SandboxSettings = { ...defaultSettings(), ...options.settings };
@@ -221,7 +241,8 @@ export async function startSandbox(
   const businessUnitId = `0Uv${`SANDBOX${String(seed).padStart(8, '0')}`.slice(-15)}`;
   const sandbox = new Sandbox(account, clock, settings, credentials, businessUnitId, seed, (s) => [
     ...v4Routes(s),
-    ...extraRoutes.flatMap((r) => r(s)),
+    ...exportRoutes({ engine: s.exports, account, baseUrl: () => s.url }),
+    v5Route(s),
   ]);
   await new Promise<void>((resolve) =>
     sandbox.server.server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
