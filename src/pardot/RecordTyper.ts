@@ -19,8 +19,9 @@ interface Column {
  *
  * - Keys: v3/v4 snake_case and v5 camelCase names both map to the snake_case column.
  * - Empty strings and nulls become null (an empty XML element, an empty CSV cell).
- * - Unknown keys (custom fields) are kept: lists stay string arrays, scalars become strings,
- *   nested objects other than `{value: ...}` lists are dropped (relations of full output).
+ * - Unknown keys (custom fields) are kept: lists stay string arrays (an empty list is null),
+ *   scalars become strings, nested objects other than `{value: ...}` lists are dropped
+ *   (relations of full output).
  */
 export class RecordTyper {
   private readonly columns = new Map<string, Column>();
@@ -103,9 +104,13 @@ function naiveToDate(value: unknown, time: LocalTime): RecordValue {
   return new Date(time.toEpochMs(text));
 }
 
-/** Multi-value fields: a JSON array, or XML's `{value: x | x[]}` after parsing. */
-function listOf(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map((v) => String(v));
+/**
+ * Multi-value fields: a JSON array, or XML's `{value: x | x[]}` after parsing. An empty list
+ * is null: XML cannot tell an element with no `<value>` children from an empty field, and the
+ * JSON Pardot serves is a conversion of that XML tree, so both formats must read it the same.
+ */
+function listOf(value: unknown): string[] | null | undefined {
+  if (Array.isArray(value)) return value.length === 0 ? null : value.map((v) => String(v));
   if (value !== null && typeof value === 'object' && 'value' in value) {
     const inner = (value as { value: unknown }).value;
     return Array.isArray(inner) ? inner.map((v) => String(v)) : [String(inner)];
