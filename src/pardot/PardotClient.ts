@@ -392,7 +392,13 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
   ): Promise<QueryPage> {
     await this.connect();
     const spec = objectSpec(object);
-    const { rows, totalResults } = await this.legacyRows(spec.name, spec.rowKey, params, method, options);
+    const { rows, totalResults } = await this.legacyRows(
+      spec.name,
+      spec.rowKey,
+      params,
+      method,
+      options,
+    );
 
     const typer = this.typer(spec.name, 'naive');
     const typed = new Array<PardotRecord>(rows.length);
@@ -435,9 +441,14 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return this.send(call, (reply) => {
       const body = this.legacyBody(call, reply);
       const result = body.result;
-      const total = typeof result === 'object' && result ? (result as Record<string, unknown>).total_results : undefined;
+      const total =
+        typeof result === 'object' && result
+          ? (result as Record<string, unknown>).total_results
+          : undefined;
       const rows = rowsOf(result, rowKey);
-      return total === undefined || total === null ? { rows } : { rows, totalResults: Number(total) };
+      return total === undefined || total === null
+        ? { rows }
+        : { rows, totalResults: Number(total) };
     });
   }
 
@@ -455,7 +466,10 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       if (reply.status >= 400) throw failureFor(reply.status, undefined, '', this.context(call));
       return envelope.body;
     }
-    const detail = envelope.params.length > 0 ? `${envelope.message} [${envelope.params.join(', ')}]` : envelope.message;
+    const detail =
+      envelope.params.length > 0
+        ? `${envelope.message} [${envelope.params.join(', ')}]`
+        : envelope.message;
     throw this.failure(call, reply.status, envelope.code, detail);
   }
 
@@ -463,7 +477,13 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
 
   private async v5Page(object: string, url: string, options?: RequestOptions): Promise<V5Page> {
     await this.connect();
-    const call: Call = { operation: 'query.v5', object, method: 'GET', signal: options?.signal, url: () => url };
+    const call: Call = {
+      operation: 'query.v5',
+      object,
+      method: 'GET',
+      signal: options?.signal,
+      url: () => url,
+    };
 
     return this.send(call, (reply) => {
       const body = this.v5Body(call, reply);
@@ -472,7 +492,8 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       return {
         rows: values.map((v) => typer.type(v as Record<string, unknown>)),
         nextPageToken: typeof body.nextPageToken === 'string' ? body.nextPageToken : null,
-        nextPageUrl: typeof body.nextPageUrl === 'string' && body.nextPageUrl ? body.nextPageUrl : null,
+        nextPageUrl:
+          typeof body.nextPageUrl === 'string' && body.nextPageUrl ? body.nextPageUrl : null,
         warnings: warningCodes(reply.headers['pardot-warning']),
       };
     });
@@ -485,7 +506,10 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       body = JSON.parse(reply.text);
     } catch {
       if (reply.status >= 400) throw failureFor(reply.status, undefined, '', this.context(call));
-      throw new BadResponseError(`${describe(this.context(call))}: unreadable JSON reply`, this.context(call, reply.status));
+      throw new BadResponseError(
+        `${describe(this.context(call))}: unreadable JSON reply`,
+        this.context(call, reply.status),
+      );
     }
     const record = (body ?? {}) as Record<string, unknown>;
     if (reply.status < 400 && typeof record === 'object') return record;
@@ -498,10 +522,16 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
 
   private readExportReply(call: Call, reply: Reply): ExportJob {
     const body = this.useV5Exports ? this.v5Body(call, reply) : this.legacyBody(call, reply);
-    const job = (typeof body.export === 'object' && body.export ? body.export : body) as Record<string, unknown>;
+    const job = (typeof body.export === 'object' && body.export ? body.export : body) as Record<
+      string,
+      unknown
+    >;
     const id = Number(job.id);
     if (!Number.isFinite(id)) {
-      throw new BadResponseError(`${describe(this.context(call))}: reply has no export id`, this.context(call));
+      throw new BadResponseError(
+        `${describe(this.context(call))}: reply has no export id`,
+        this.context(call),
+      );
     }
     const refs = job.resultRefs;
     return {
@@ -542,7 +572,12 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       if (response.statusCode !== 200) {
         const text = await response.body.text();
         this.legacyBody(call, { status: response.statusCode, headers: response.headers, text });
-        throw failureFor(response.statusCode, undefined, '', this.context(call, response.statusCode, attempt));
+        throw failureFor(
+          response.statusCode,
+          undefined,
+          '',
+          this.context(call, response.statusCode, attempt),
+        );
       }
       stream = response.body;
       stream.once('end', release);
@@ -618,7 +653,13 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     if (attempt >= (retry.tries ?? 6) || elapsed > (retry.maxElapsedMs ?? 600_000)) {
       throw new RetriesExhaustedError(
         `${describe(this.context(call))}: gave up after ${attempt} tries: ${error.message}`,
-        { ...this.context(call), pardotCode: error.pardotCode, status: error.status, attempt, cause: error },
+        {
+          ...this.context(call),
+          pardotCode: error.pardotCode,
+          status: error.status,
+          attempt,
+          cause: error,
+        },
       );
     }
     this.log.debug('retry', { operation: call.operation, attempt, delayMs, code: error.code });
@@ -636,12 +677,22 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     this.emit('version', { from, to });
   }
 
-  private async dispatch(call: Call, token: string, attempt: number): Promise<Dispatcher.ResponseData> {
+  private async dispatch(
+    call: Call,
+    token: string,
+    attempt: number,
+  ): Promise<Dispatcher.ResponseData> {
     this.spend(call, attempt);
     const url = call.url(this.legacyVersion);
     const path = safeUrl(url);
     const startedAt = this.clock.now();
-    this.emit('request', { operation: call.operation, object: call.object, method: call.method, path, attempt });
+    this.emit('request', {
+      operation: call.operation,
+      object: call.object,
+      method: call.method,
+      path,
+      attempt,
+    });
     this.log.debug('request', { operation: call.operation, method: call.method, path, attempt });
 
     const timeouts = this.options.timeouts ?? {};
@@ -660,7 +711,12 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       throw transportError(error, this.context(call, undefined, attempt));
     }
     const durationMs = this.clock.now() - startedAt;
-    this.emit('response', { operation: call.operation, object: call.object, status: response.statusCode, durationMs });
+    this.emit('response', {
+      operation: call.operation,
+      object: call.object,
+      status: response.statusCode,
+      durationMs,
+    });
     return response;
   }
 
@@ -675,7 +731,9 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
 
   /** Counts a call against the daily budget, refusing it when the budget is spent. */
   private spend(call: Call, attempt: number): void {
-    const day = this.zone ? this.zone.isoDate(this.clock.now()) : new Date(this.clock.now()).toISOString().slice(0, 10);
+    const day = this.zone
+      ? this.zone.isoDate(this.clock.now())
+      : new Date(this.clock.now()).toISOString().slice(0, 10);
     if (day !== this.budgetDay) {
       this.budgetDay = day;
       this.budgetUsed = 0;
@@ -693,7 +751,12 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     this.callCount += 1;
   }
 
-  private failure(call: Call, status: number, code: number | undefined, message: string): PardotPipesError {
+  private failure(
+    call: Call,
+    status: number,
+    code: number | undefined,
+    message: string,
+  ): PardotPipesError {
     if (code === 122) {
       const resetsAtMs = this.nextMidnight();
       return new QuotaError(
@@ -733,7 +796,9 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return error;
   }
 
-  private async postTokenForm(form: Record<string, string>): Promise<{ status: number; text: string }> {
+  private async postTokenForm(
+    form: Record<string, string>,
+  ): Promise<{ status: number; text: string }> {
     const url = `${this.loginUrl}/services/oauth2/token`;
     const call: Call = { operation: 'oauth.token', method: 'POST', url: () => url };
     const retry = this.options.retry ?? {};
@@ -747,9 +812,11 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
           body: new URLSearchParams(form).toString(),
         });
         const text = await response.body.text();
-        if (response.statusCode < 500 || attempt >= tries) return { status: response.statusCode, text };
+        if (response.statusCode < 500 || attempt >= tries)
+          return { status: response.statusCode, text };
       } catch (error) {
-        if (attempt >= tries) throw this.scrubError(transportError(error, this.context(call, undefined, attempt)));
+        if (attempt >= tries)
+          throw this.scrubError(transportError(error, this.context(call, undefined, attempt)));
       }
       const delayMs = retryDelayMs(attempt, retry);
       await (retry.sleep ?? sleep)(delayMs);
@@ -767,7 +834,10 @@ function zoneOrThrow(zone: string): LocalTime {
   try {
     return new LocalTime(zone);
   } catch (error) {
-    throw new ConfigError(`PARDOT_TIMEZONE: ${(error as Error).message}`, { operation: 'connect', cause: error });
+    throw new ConfigError(`PARDOT_TIMEZONE: ${(error as Error).message}`, {
+      operation: 'connect',
+      cause: error,
+    });
   }
 }
 
@@ -800,7 +870,12 @@ function usernameOf(credentials: PardotCredentials): string | undefined {
 /** v5 names for a comma list of v3/v4 fields; every v5-served catalogue field by default. */
 function v5Fields(object: string, fields: string | number | undefined): string {
   const spec = objectSpec(object);
-  const wanted = fields === undefined ? null : String(fields).split(',').map((f) => f.trim());
+  const wanted =
+    fields === undefined
+      ? null
+      : String(fields)
+          .split(',')
+          .map((f) => f.trim());
   const names: string[] = [];
   for (const field of spec.fields) {
     if (field.fullOnly || (wanted && !wanted.includes(field.name))) continue;
@@ -844,13 +919,20 @@ function transportError(error: unknown, context: ReturnType<PardotClient['contex
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
   const where = describe(context);
   if (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
-    return new RetriableError(`${where}: network error ${code || name}; retrying`, { ...context, cause: error });
+    return new RetriableError(`${where}: network error ${code || name}; retrying`, {
+      ...context,
+      cause: error,
+    });
   }
   return new RetriableError(`${where}: request failed (${name})`, { ...context, cause: error });
 }
 
-function withContext(error: unknown, context: { operation?: string; object?: string; status?: number; attempt?: number }): Error {
-  if (!(error instanceof PardotPipesError)) return error instanceof Error ? error : new Error(String(error));
+function withContext(
+  error: unknown,
+  context: { operation?: string; object?: string; status?: number; attempt?: number },
+): Error {
+  if (!(error instanceof PardotPipesError))
+    return error instanceof Error ? error : new Error(String(error));
   const target = error as { -readonly [K in keyof PardotPipesError]: PardotPipesError[K] };
   target.operation ??= context.operation;
   target.object ??= context.object;

@@ -10,7 +10,9 @@ export type PardotCredentials =
   | { kind: 'jwt'; clientId: string; username: string; privateKeyPem: string };
 
 /** Posts a form to the OAuth token endpoint; retries of transport faults happen inside. */
-export type TokenEndpoint = (form: Record<string, string>) => Promise<{ status: number; text: string }>;
+export type TokenEndpoint = (
+  form: Record<string, string>,
+) => Promise<{ status: number; text: string }>;
 
 export interface TokenSourceOptions {
   credentials: PardotCredentials;
@@ -159,14 +161,18 @@ const OAUTH_HINTS: Record<string, string> = {
     'that the login URL matches the org (test.salesforce.com for sandboxes), and for JWT ' +
     'that the user is pre-authorised for the connected app',
   invalid_client_id: 'the client id is unknown: check PARDOT_CLIENT_ID',
-  invalid_client: 'the client id or secret is wrong: check PARDOT_CLIENT_ID and PARDOT_CLIENT_SECRET',
+  invalid_client:
+    'the client id or secret is wrong: check PARDOT_CLIENT_ID and PARDOT_CLIENT_SECRET',
   unsupported_grant_type: 'the OAuth host does not accept this grant: check PARDOT_LOGIN_URL',
 };
 
 function oauthError(status: number, reply: OAuthReply): Error {
   const context = { operation: 'oauth.token', status };
   if (status >= 500 || (status === 200 && reply.error === undefined)) {
-    return new BadResponseError(`oauth token endpoint gave an unusable reply (HTTP ${status})`, context);
+    return new BadResponseError(
+      `oauth token endpoint gave an unusable reply (HTTP ${status})`,
+      context,
+    );
   }
   const kind = typeof reply.error === 'string' ? reply.error : 'unknown_error';
   const hint = OAUTH_HINTS[kind] ?? `the OAuth token endpoint refused the login (${kind})`;

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { PardotClient, type PardotClientOptions } from '../../src/pardot/PardotClient';
-import { BU, type FakeReply, type FakeRequest, failBody, okBody, startFake, type FakeServer } from './fakeServer';
+import {
+  BU,
+  type FakeReply,
+  type FakeRequest,
+  failBody,
+  okBody,
+  startFake,
+  type FakeServer,
+} from './fakeServer';
 
 const USERS = okBody('user', { id: 1, email: 'api@example.com', timezone: 'America/New_York' });
 
@@ -43,7 +51,11 @@ describe('PardotClient', () => {
   it('reads the zone from the API user and types a bulk JSON page', async () => {
     const api = await setUp((req) =>
       req.path === '/api/visitorActivity/version/4/do/query'
-        ? { body: okBody('visitor_activity', [{ id: 5, type: 2, created_at: '2024-07-01 10:00:00' }]) }
+        ? {
+            body: okBody('visitor_activity', [
+              { id: 5, type: 2, created_at: '2024-07-01 10:00:00' },
+            ]),
+          }
         : undefined,
     );
 
@@ -61,12 +73,19 @@ describe('PardotClient', () => {
   it('stops on code 122 with the next account midnight', async () => {
     const now = Date.parse('2024-07-01T15:00:00Z');
     const api = await setUp(
-      (req) => (req.path.includes('visitor') ? { status: 429, body: failBody(122, 'Daily limit') } : undefined),
+      (req) =>
+        req.path.includes('visitor')
+          ? { status: 429, body: failBody(122, 'Daily limit') }
+          : undefined,
       { clock: { now: () => now } },
     );
 
     const error = await api.query('visitorActivity', {}).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: 'PARDOT_QUOTA', pardotCode: 122, resetsAtMs: Date.parse('2024-07-02T04:00:00Z') });
+    expect(error).toMatchObject({
+      code: 'PARDOT_QUOTA',
+      pardotCode: 122,
+      resetsAtMs: Date.parse('2024-07-02T04:00:00Z'),
+    });
   });
 });

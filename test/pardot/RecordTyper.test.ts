@@ -10,9 +10,21 @@ describe('RecordTyper', () => {
   it('types ids, floats, booleans, text and naive timestamps by the catalogue', () => {
     const typer = new RecordTyper('opportunity', 'naive', () => ny);
 
-    const row = typer.type({ id: '7', value: '12.5', probability: 40, name: 'Deal', created_at: '2024-01-15 09:30:00' });
+    const row = typer.type({
+      id: '7',
+      value: '12.5',
+      probability: 40,
+      name: 'Deal',
+      created_at: '2024-01-15 09:30:00',
+    });
 
-    expect(row).toEqual({ id: 7, value: 12.5, probability: 40, name: 'Deal', created_at: new Date('2024-01-15T14:30:00Z') });
+    expect(row).toEqual({
+      id: 7,
+      value: 12.5,
+      probability: 40,
+      name: 'Deal',
+      created_at: new Date('2024-01-15T14:30:00Z'),
+    });
   });
 
   it('reads every boolean form', () => {
@@ -38,7 +50,13 @@ describe('RecordTyper', () => {
   it('keeps custom fields as strings or string lists', () => {
     const typer = new RecordTyper('prospect', 'naive', () => ny);
 
-    const row = typer.type({ id: 1, Shoe_Size: 42, Colors: ['red', 'blue'], Tags: { value: 'one' }, nested: { a: 1 } });
+    const row = typer.type({
+      id: 1,
+      Shoe_Size: 42,
+      Colors: ['red', 'blue'],
+      Tags: { value: 'one' },
+      nested: { a: 1 },
+    });
 
     expect(row).toEqual({ id: 1, Shoe_Size: '42', Colors: ['red', 'blue'], Tags: ['one'] });
   });
@@ -46,9 +64,21 @@ describe('RecordTyper', () => {
   it('maps v5 names to v3/v4 columns and reads ISO timestamps', () => {
     const typer = new RecordTyper('prospect', 'iso', () => ny);
 
-    const row = typer.type({ id: 3, salesforceLeadId: '00Q1', isDeleted: false, updatedAt: '2024-03-10T03:30:00-04:00', firstName: 'Ada' });
+    const row = typer.type({
+      id: 3,
+      salesforceLeadId: '00Q1',
+      isDeleted: false,
+      updatedAt: '2024-03-10T03:30:00-04:00',
+      firstName: 'Ada',
+    });
 
-    expect(row).toEqual({ id: 3, crm_lead_fid: '00Q1', is_archived: false, updated_at: new Date('2024-03-10T07:30:00Z'), first_name: 'Ada' });
+    expect(row).toEqual({
+      id: 3,
+      crm_lead_fid: '00Q1',
+      is_archived: false,
+      updated_at: new Date('2024-03-10T07:30:00Z'),
+      first_name: 'Ada',
+    });
   });
 
   it('converts naive times on both DST days in two zones', () => {
@@ -57,14 +87,32 @@ describe('RecordTyper', () => {
     const stamps = (t: RecordTyper, ...naive: string[]) =>
       naive.map((n) => (t.type({ created_at: n }).created_at as Date).toISOString());
 
-    expect(stamps(nyTyper, '2024-03-10 01:59:59', '2024-03-10 03:00:00', '2024-11-03 00:59:59', '2024-11-03 01:30:00', '2024-11-03 02:00:00')).toEqual([
+    expect(
+      stamps(
+        nyTyper,
+        '2024-03-10 01:59:59',
+        '2024-03-10 03:00:00',
+        '2024-11-03 00:59:59',
+        '2024-11-03 01:30:00',
+        '2024-11-03 02:00:00',
+      ),
+    ).toEqual([
       '2024-03-10T06:59:59.000Z',
       '2024-03-10T07:00:00.000Z',
       '2024-11-03T04:59:59.000Z',
       '2024-11-03T05:30:00.000Z',
       '2024-11-03T07:00:00.000Z',
     ]);
-    expect(stamps(berlinTyper, '2024-03-31 01:59:59', '2024-03-31 03:00:00', '2024-10-27 01:59:59', '2024-10-27 02:30:00', '2024-10-27 03:00:00')).toEqual([
+    expect(
+      stamps(
+        berlinTyper,
+        '2024-03-31 01:59:59',
+        '2024-03-31 03:00:00',
+        '2024-10-27 01:59:59',
+        '2024-10-27 02:30:00',
+        '2024-10-27 03:00:00',
+      ),
+    ).toEqual([
       '2024-03-31T00:59:59.000Z',
       '2024-03-31T01:00:00.000Z',
       '2024-10-26T23:59:59.000Z',

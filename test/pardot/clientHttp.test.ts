@@ -11,7 +11,15 @@ import {
 } from '../../src/pardot/errors';
 import { PardotClient, type PardotClientOptions } from '../../src/pardot/PardotClient';
 import type { PardotCredentials } from '../../src/pardot/TokenSource';
-import { BU, type FakeReply, type FakeRequest, failBody, okBody, startFake, type FakeServer } from './fakeServer';
+import {
+  BU,
+  type FakeReply,
+  type FakeRequest,
+  failBody,
+  okBody,
+  startFake,
+  type FakeServer,
+} from './fakeServer';
 
 const ROW = { id: 1, type: 2, created_at: '2024-07-01 10:00:00' };
 const QUERY = '/api/visitorActivity/version/4/do/query';
@@ -46,7 +54,12 @@ async function setUp({ api, oauth, options }: Setup): Promise<PardotClient> {
     loginUrl: fake.url,
     businessUnitId: BU,
     timezone: 'America/New_York',
-    credentials: { kind: 'refreshToken', clientId: 'cid', clientSecret: 'csecret', refreshToken: 'rtoken' },
+    credentials: {
+      kind: 'refreshToken',
+      clientId: 'cid',
+      clientSecret: 'csecret',
+      refreshToken: 'rtoken',
+    },
     retry: { baseDelayMs: 1, random: () => 0.5 },
     ...options,
   });
@@ -69,11 +82,20 @@ describe('PardotClient auth', () => {
       client_secret: 'csecret',
       refresh_token: 'rtoken',
     });
-    expect(apiCalls().map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1']);
+    expect(apiCalls().map((r) => r.headers.authorization)).toEqual([
+      'Bearer tok-1',
+      'Bearer tok-1',
+    ]);
   });
 
   it('sends the username-password grant', async () => {
-    const credentials: PardotCredentials = { kind: 'password', clientId: 'cid', clientSecret: 'cs', username: 'u@x.com', password: 'pw' };
+    const credentials: PardotCredentials = {
+      kind: 'password',
+      clientId: 'cid',
+      clientSecret: 'cs',
+      username: 'u@x.com',
+      password: 'pw',
+    };
     const api = await setUp({ api: ok, options: { credentials } });
 
     await api.query('visitorActivity', {});
@@ -91,17 +113,29 @@ describe('PardotClient auth', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const now = Date.parse('2024-07-01T12:00:00Z');
-    const credentials: PardotCredentials = { kind: 'jwt', clientId: 'cid', username: 'u@x.com', privateKeyPem };
+    const credentials: PardotCredentials = {
+      kind: 'jwt',
+      clientId: 'cid',
+      username: 'u@x.com',
+      privateKeyPem,
+    };
     const api = await setUp({ api: ok, options: { credentials, clock: { now: () => now } } });
 
     await api.query('visitorActivity', {});
 
     const form = new URLSearchParams(tokenCalls()[0].body);
     const [header, claims, signature] = form.get('assertion')!.split('.');
-    const valid = createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, Buffer.from(signature, 'base64url'));
+    const valid = createVerify('RSA-SHA256')
+      .update(`${header}.${claims}`)
+      .verify(publicKey, Buffer.from(signature, 'base64url'));
     expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
     expect(valid).toBe(true);
-    expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toEqual({ iss: 'cid', sub: 'u@x.com', aud: fake!.url, exp: now / 1000 + 180 });
+    expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toEqual({
+      iss: 'cid',
+      sub: 'u@x.com',
+      aud: fake!.url,
+      exp: now / 1000 + 180,
+    });
   });
 
   it('reuses a cached token until it expires on the clock', async () => {
@@ -119,7 +153,10 @@ describe('PardotClient auth', () => {
 
   it('refreshes once on 184 and replays the request', async () => {
     const api = await setUp({
-      api: (req) => (req.headers.authorization === 'Bearer tok-1' ? { status: 401, body: failBody(184, 'invalid token') } : ok()),
+      api: (req) =>
+        req.headers.authorization === 'Bearer tok-1'
+          ? { status: 401, body: failBody(184, 'invalid token') }
+          : ok(),
     });
 
     const page = await api.query('visitorActivity', {});
@@ -137,14 +174,19 @@ describe('PardotClient auth', () => {
     });
     await api.connect();
 
-    const pages = await Promise.all(Array.from({ length: 10 }, () => api.query('visitorActivity', {})));
+    const pages = await Promise.all(
+      Array.from({ length: 10 }, () => api.query('visitorActivity', {})),
+    );
 
     expect(pages.map((p) => p.rows.length)).toEqual(Array(10).fill(1));
     expect(tokenCalls()).toHaveLength(2);
   });
 
   it('fails with AuthError when the new token is rejected too', async () => {
-    const api = await setUp({ options: { timezone: 'UTC' }, api: () => ({ status: 401, body: failBody(184, 'invalid') }) });
+    const api = await setUp({
+      options: { timezone: 'UTC' },
+      api: () => ({ status: 401, body: failBody(184, 'invalid') }),
+    });
 
     const error = await api.query('visitorActivity', {}).catch((e: unknown) => e);
 
@@ -168,7 +210,13 @@ describe('PardotClient auth', () => {
   it('explains invalid_grant', async () => {
     const api = await setUp({
       api: ok,
-      oauth: () => ({ status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: 'authentication failure' }) }),
+      oauth: () => ({
+        status: 400,
+        body: JSON.stringify({
+          error: 'invalid_grant',
+          error_description: 'authentication failure',
+        }),
+      }),
     });
 
     const error = await api.connect().catch((e: unknown) => e);
@@ -199,13 +247,21 @@ describe('PardotClient connect', () => {
     const error = await api.connect().catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ pardotCode: code, attempt: 1, operation: 'query', object: 'user' });
+    expect(error).toMatchObject({
+      pardotCode: code,
+      attempt: 1,
+      operation: 'query',
+      object: 'user',
+    });
     expect((error as Error).message).toContain(hint);
     expect(apiCalls()).toHaveLength(1);
   });
 
   it('asks for PARDOT_TIMEZONE when the user record has none', async () => {
-    const api = await setUp({ api: () => ({ body: okBody('user', { id: 1, email: 'a@b' }) }), options: { timezone: undefined } });
+    const api = await setUp({
+      api: () => ({ body: okBody('user', { id: 1, email: 'a@b' }) }),
+      options: { timezone: undefined },
+    });
 
     await expect(api.connect()).rejects.toThrow('set PARDOT_TIMEZONE');
   });
@@ -215,8 +271,17 @@ describe('PardotClient connect', () => {
       { id: 1, email: 'other@x.com', timezone: 'Europe/Paris' },
       { id: 2, email: 'API@x.com', timezone: 'Asia/Tokyo' },
     ];
-    const credentials: PardotCredentials = { kind: 'password', clientId: 'c', clientSecret: 's', username: 'api@x.com', password: 'p' };
-    const api = await setUp({ api: () => ({ body: okBody('user', users) }), options: { timezone: undefined, credentials } });
+    const credentials: PardotCredentials = {
+      kind: 'password',
+      clientId: 'c',
+      clientSecret: 's',
+      username: 'api@x.com',
+      password: 'p',
+    };
+    const api = await setUp({
+      api: () => ({ body: okBody('user', users) }),
+      options: { timezone: undefined, credentials },
+    });
 
     await api.connect();
 
@@ -235,7 +300,9 @@ describe('PardotClient retries', () => {
     const delays: number[] = [];
     const api = await setUp({
       api: (req) => (req.path === QUERY ? (replies.shift() ?? ok()) : ok()),
-      options: { retry: { baseDelayMs: 10, random: () => 0, sleep: async (ms) => void delays.push(ms) } },
+      options: {
+        retry: { baseDelayMs: 10, random: () => 0, sleep: async (ms) => void delays.push(ms) },
+      },
     });
 
     const page = await api.query('visitorActivity', {});
@@ -245,13 +312,20 @@ describe('PardotClient retries', () => {
   });
 
   it('gives up after the tries with the last error as cause', async () => {
-    const api = await setUp({ api: (req) => (req.path === QUERY ? { status: 500, body: 'oops' } : ok()) });
+    const api = await setUp({
+      api: (req) => (req.path === QUERY ? { status: 500, body: 'oops' } : ok()),
+    });
     await api.connect();
 
     const error = await api.query('visitorActivity', {}).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(RetriesExhaustedError);
-    expect(error).toMatchObject({ attempt: 6, status: 500, object: 'visitorActivity', operation: 'query' });
+    expect(error).toMatchObject({
+      attempt: 6,
+      status: 500,
+      object: 'visitorActivity',
+      operation: 'query',
+    });
     expect((error as Error).cause).toMatchObject({ code: 'PARDOT_RETRIABLE', status: 500 });
     expect(apiCalls().filter((r) => r.path === QUERY)).toHaveLength(6);
   });
@@ -262,7 +336,12 @@ describe('PardotClient retries', () => {
       api: (req) => (req.path === QUERY ? { status: 504, body: '' } : ok()),
       options: {
         clock: { now: () => now },
-        retry: { baseDelayMs: 1000, random: () => 0, maxElapsedMs: 2500, sleep: async (ms) => void (now += ms) },
+        retry: {
+          baseDelayMs: 1000,
+          random: () => 0,
+          maxElapsedMs: 2500,
+          sleep: async (ms) => void (now += ms),
+        },
       },
     });
 
@@ -273,15 +352,27 @@ describe('PardotClient retries', () => {
 
   it('retries truncated, unparsable and reset replies', async () => {
     const body = okBody('visitor_activity', [ROW]);
-    const replies: FakeReply[] = [{ body, cutAfter: 20 }, { body: body.slice(0, 30), headers: { 'content-length': '30' } }, { body: '<html>proxy</html>' }, { body, cutAfter: 0 }];
-    const api = await setUp({ api: (req) => (req.path === QUERY ? (replies.shift() ?? ok()) : ok()) });
+    const replies: FakeReply[] = [
+      { body, cutAfter: 20 },
+      { body: body.slice(0, 30), headers: { 'content-length': '30' } },
+      { body: '<html>proxy</html>' },
+      { body, cutAfter: 0 },
+    ];
+    const api = await setUp({
+      api: (req) => (req.path === QUERY ? (replies.shift() ?? ok()) : ok()),
+    });
     const retries: string[] = [];
     api.on('retry', (e) => retries.push((e.error as PardotPipesError).code));
 
     const page = await api.query('visitorActivity', {});
 
     expect(page.rows).toEqual([{ id: 1, type: 2, created_at: new Date('2024-07-01T14:00:00Z') }]);
-    expect(retries).toEqual(['PARDOT_RETRIABLE', 'PARDOT_BAD_RESPONSE', 'PARDOT_BAD_RESPONSE', 'PARDOT_RETRIABLE']);
+    expect(retries).toEqual([
+      'PARDOT_RETRIABLE',
+      'PARDOT_BAD_RESPONSE',
+      'PARDOT_BAD_RESPONSE',
+      'PARDOT_RETRIABLE',
+    ]);
   });
 
   // undici checks header timeouts on a coarse (about 1 s) timer, so the reply is slower still.
@@ -305,7 +396,9 @@ describe('PardotClient retries', () => {
   });
 
   it.each([7, 8, 19, 20, 23, 10000])('never retries bad request code %i', async (code) => {
-    const api = await setUp({ api: (req) => (req.path === QUERY ? { status: 400, body: failBody(code, 'bad') } : ok()) });
+    const api = await setUp({
+      api: (req) => (req.path === QUERY ? { status: 400, body: failBody(code, 'bad') } : ok()),
+    });
 
     const error = await api.query('visitorActivity', {}).catch((e: unknown) => e);
 
@@ -315,7 +408,10 @@ describe('PardotClient retries', () => {
   });
 
   it('switches to v3 on 89 once and remembers it', async () => {
-    const api = await setUp({ api: (req) => (req.path.includes('/version/4/') ? { body: failBody(89, 'unable to use version 4') } : ok()) });
+    const api = await setUp({
+      api: (req) =>
+        req.path.includes('/version/4/') ? { body: failBody(89, 'unable to use version 4') } : ok(),
+    });
 
     await api.query('visitorActivity', {});
     await api.query('visitorActivity', {});
@@ -331,20 +427,29 @@ describe('PardotClient retries', () => {
 
   it('switches to v4 on 88 and fails on a second version error', async () => {
     const api = await setUp({
-      api: (req) => (req.path.includes('/version/3/') ? { body: failBody(88, 'must use version 4') } : { body: failBody(89, 'unable') }),
+      api: (req) =>
+        req.path.includes('/version/3/')
+          ? { body: failBody(88, 'must use version 4') }
+          : { body: failBody(89, 'unable') },
       options: { version: 3 },
     });
 
     const error = await api.connect().catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'PARDOT_WRONG_VERSION', pardotCode: 89 });
-    expect(apiCalls().map((r) => r.path)).toEqual(['/api/user/version/3/do/query', '/api/user/version/4/do/query']);
+    expect(apiCalls().map((r) => r.path)).toEqual([
+      '/api/user/version/3/do/query',
+      '/api/user/version/4/do/query',
+    ]);
   });
 });
 
 describe('PardotClient quota', () => {
   it('refuses calls beyond the daily budget before spending them', async () => {
-    const api = await setUp({ api: ok, options: { dailyBudget: 3, clock: { now: () => Date.parse('2024-07-01T15:00:00Z') } } });
+    const api = await setUp({
+      api: ok,
+      options: { dailyBudget: 3, clock: { now: () => Date.parse('2024-07-01T15:00:00Z') } },
+    });
 
     await api.query('visitorActivity', {});
     await api.query('visitorActivity', {});
@@ -364,6 +469,8 @@ describe('PardotClient quota', () => {
 
     now = Date.parse('2024-07-02T04:00:00Z');
 
-    await expect(api.query('visitorActivity', {})).resolves.toMatchObject({ rows: [expect.any(Object)] });
+    await expect(api.query('visitorActivity', {})).resolves.toMatchObject({
+      rows: [expect.any(Object)],
+    });
   });
 });

@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const sb = await startSandbox({ nowMs: NOW, historyDays: 300, visitorActivitiesPerDay: 400, ...options });
+  const sb = await startSandbox({
+    nowMs: NOW,
+    historyDays: 300,
+    visitorActivitiesPerDay: 400,
+    ...options,
+  });
   opened.push(sb);
   return sb;
 }
@@ -56,36 +61,61 @@ async function pullAll(client: PardotClient, object: string, fromMs: number, toM
 
 /** The client reads an empty multi-value list as null (see RecordTyper). */
 const emptyListsAsNull = (r: PardotRecord): PardotRecord =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v]));
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v]),
+  );
 
 /** XML 1.0 (section 2.11) turns a raw CR or CRLF into LF; a CR survives only as `&#13;`. */
 const crAsXmlReadsIt = (r: PardotRecord): PardotRecord =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v]));
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v]),
+  );
 
 const ids = (rows: PardotRecord[]) => rows.map((r) => r.id as number);
 
 describe('PardotClient against the sandbox: auth', () => {
-  it.each(['password', 'refreshToken', 'jwt', 'accessToken'] as const)('connects with the %s flow', async (kind) => {
-    const sb = await sandbox();
-    const c = sb.credentials;
-    const credentials: Record<typeof kind, PardotCredentials> = {
-      password: { kind: 'password', clientId: c.clientId, clientSecret: c.clientSecret, username: c.username, password: c.password },
-      refreshToken: { kind: 'refreshToken', clientId: c.clientId, clientSecret: c.clientSecret, refreshToken: c.refreshToken },
-      jwt: { kind: 'jwt', clientId: c.clientId, username: c.username, privateKeyPem: c.privateKeyPem },
-      accessToken: { kind: 'accessToken', accessToken: sb.issueToken() },
-    };
-    const client = clientFor(sb, { credentials: credentials[kind] });
+  it.each(['password', 'refreshToken', 'jwt', 'accessToken'] as const)(
+    'connects with the %s flow',
+    async (kind) => {
+      const sb = await sandbox();
+      const c = sb.credentials;
+      const credentials: Record<typeof kind, PardotCredentials> = {
+        password: {
+          kind: 'password',
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          username: c.username,
+          password: c.password,
+        },
+        refreshToken: {
+          kind: 'refreshToken',
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          refreshToken: c.refreshToken,
+        },
+        jwt: {
+          kind: 'jwt',
+          clientId: c.clientId,
+          username: c.username,
+          privateKeyPem: c.privateKeyPem,
+        },
+        accessToken: { kind: 'accessToken', accessToken: sb.issueToken() },
+      };
+      const client = clientFor(sb, { credentials: credentials[kind] });
 
-    await client.connect();
-    const page = await client.query('campaign', { sort_by: 'id', limit: 5 });
+      await client.connect();
+      const page = await client.query('campaign', { sort_by: 'id', limit: 5 });
 
-    expect(client.time.zone).toBe('America/New_York');
-    expect(ids(page.rows)).toEqual(ids(sb.truth.list('campaign').slice(0, 5)));
-  });
+      expect(client.time.zone).toBe('America/New_York');
+      expect(ids(page.rows)).toEqual(ids(sb.truth.list('campaign').slice(0, 5)));
+    },
+  );
 
   it('reports invalid_grant for a wrong password', async () => {
     const sb = await sandbox();
-    const client = clientFor(sb, { credentials: { kind: 'password', ...sb.credentials, password: 'wrong' } });
+    const client = clientFor(sb, {
+      credentials: { kind: 'password', ...sb.credentials, password: 'wrong' },
+    });
 
     const error = await client.connect().catch((e: unknown) => e);
 
@@ -93,19 +123,24 @@ describe('PardotClient against the sandbox: auth', () => {
     expect((error as Error).message).toContain('(invalid_grant)');
   });
 
-  it.each([401, 400])('shares one refresh among 10 requests whose token expired (184, HTTP %i)', async (status) => {
-    const sb = await sandbox({ settings: { status184: status } });
-    const client = clientFor(sb);
-    await client.connect();
-    sb.oauth.revokeAll();
-    sb.log.clear();
+  it.each([401, 400])(
+    'shares one refresh among 10 requests whose token expired (184, HTTP %i)',
+    async (status) => {
+      const sb = await sandbox({ settings: { status184: status } });
+      const client = clientFor(sb);
+      await client.connect();
+      sb.oauth.revokeAll();
+      sb.log.clear();
 
-    const pages = await Promise.all(Array.from({ length: 10 }, () => client.query('campaign', { limit: 1 })));
+      const pages = await Promise.all(
+        Array.from({ length: 10 }, () => client.query('campaign', { limit: 1 })),
+      );
 
-    expect(pages.map((p) => p.rows.length)).toEqual(Array(10).fill(1));
-    expect(sb.log.entries.filter((e) => e.kind === 'oauth')).toHaveLength(1);
-    expect(sb.log.entries.filter((e) => e.pardotCode === 184).length).toBeGreaterThan(0);
-  });
+      expect(pages.map((p) => p.rows.length)).toEqual(Array(10).fill(1));
+      expect(sb.log.entries.filter((e) => e.kind === 'oauth')).toHaveLength(1);
+      expect(sb.log.entries.filter((e) => e.pardotCode === 184).length).toBeGreaterThan(0);
+    },
+  );
 
   it('fails when the fresh token is rejected too', async () => {
     const sb = await sandbox({ settings: { tokenLifetimeMs: 0 } });
@@ -162,7 +197,11 @@ describe('PardotClient against the sandbox: limits', () => {
     const error = await client.query('campaign', { limit: 1 }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(QuotaError);
-    expect(error).toMatchObject({ pardotCode: 122, resetsAtMs: Date.parse('2024-11-21T05:00:00Z'), attempt: 1 });
+    expect(error).toMatchObject({
+      pardotCode: 122,
+      resetsAtMs: Date.parse('2024-11-21T05:00:00Z'),
+      attempt: 1,
+    });
   });
 
   it('stops before the sandbox sees a call beyond the budget', async () => {
@@ -179,7 +218,16 @@ describe('PardotClient against the sandbox: limits', () => {
   });
 
   it('loses and repeats no row with 10% of requests faulted', async () => {
-    const faults = { exportFailed: 0, oauth: false, http500: 0.02, http502: 0.02, http503: 0.02, http504: 0.02, socketClose: 0.01, truncatedBody: 0.01 };
+    const faults = {
+      exportFailed: 0,
+      oauth: false,
+      http500: 0.02,
+      http502: 0.02,
+      http503: 0.02,
+      http504: 0.02,
+      socketClose: 0.01,
+      truncatedBody: 0.01,
+    };
     const sb = await sandbox({ settings: { faults } });
     const client = clientFor(sb, { timezone: 'America/New_York' });
     const from = Date.parse('2024-11-10T05:00:00Z');
@@ -235,7 +283,8 @@ describe('PardotClient against the sandbox: records', () => {
     const sb = await sandbox({ timezone: zone, visitorActivitiesPerDay: 150 });
     const client = clientFor(sb);
     await client.connect();
-    const day = (iso: string) => [client.time.dayStart(iso), client.time.dayStart(iso) + 30 * HOUR] as const;
+    const day = (iso: string) =>
+      [client.time.dayStart(iso), client.time.dayStart(iso) + 30 * HOUR] as const;
     const [springFrom, springTo] = [day(spring)[0], client.time.startOfDay(day(spring)[1])];
     const [autumnFrom, autumnTo] = [day(autumn)[0], client.time.startOfDay(day(autumn)[1])];
 
@@ -244,14 +293,18 @@ describe('PardotClient against the sandbox: records', () => {
 
     expect(springTo - springFrom).toBe(23 * HOUR);
     expect(autumnTo - autumnFrom).toBe(25 * HOUR);
-    expect(springRows).toEqual(sb.truth.list('visitorActivity', { from: springFrom, to: springTo }));
+    expect(springRows).toEqual(
+      sb.truth.list('visitorActivity', { from: springFrom, to: springTo }),
+    );
     // A naive time in the repeated hour names two instants; it reads as the earlier one.
-    const secondPass = (ms: number) => client.time.offsetAt(ms) < client.time.offsetAt(ms - HOUR) ;
-    const expected = sb.truth.list('visitorActivity', { from: autumnFrom, to: autumnTo }).map((r) => {
-      const at = +(r.created_at as Date);
-      const shift = (d: Date) => (secondPass(+d) ? new Date(+d - HOUR) : d);
-      return { ...r, created_at: shift(new Date(at)), updated_at: shift(r.updated_at as Date) };
-    });
+    const secondPass = (ms: number) => client.time.offsetAt(ms) < client.time.offsetAt(ms - HOUR);
+    const expected = sb.truth
+      .list('visitorActivity', { from: autumnFrom, to: autumnTo })
+      .map((r) => {
+        const at = +(r.created_at as Date);
+        const shift = (d: Date) => (secondPass(+d) ? new Date(+d - HOUR) : d);
+        return { ...r, created_at: shift(new Date(at)), updated_at: shift(r.updated_at as Date) };
+      });
     expect(autumnRows).toEqual(expected);
     expect(autumnRows.some((r) => secondPass(+(r.created_at as Date) + HOUR))).toBe(true);
   });

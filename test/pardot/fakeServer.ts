@@ -45,7 +45,10 @@ export async function startFake(
         const body = reply.body ?? '';
         const headers = { 'content-type': 'application/json', ...reply.headers };
         if (reply.cutAfter !== undefined) {
-          res.writeHead(reply.status ?? 200, { ...headers, 'content-length': Buffer.byteLength(body) });
+          res.writeHead(reply.status ?? 200, {
+            ...headers,
+            'content-length': Buffer.byteLength(body),
+          });
           res.write(body.slice(0, reply.cutAfter));
           setTimeout(() => res.socket?.destroy(), 5);
           return;

@@ -24,23 +24,42 @@ describe('readLegacyEnvelope', () => {
   it('reads a JSON success body', () => {
     const body = '{"@attributes":{"stat":"ok","version":1},"result":{"visit":{"id":1}}}';
 
-    expect(readLegacyEnvelope(body, false)).toEqual({ ok: true, body: { '@attributes': { stat: 'ok', version: 1 }, result: { visit: { id: 1 } } } });
+    expect(readLegacyEnvelope(body, false)).toEqual({
+      ok: true,
+      body: { '@attributes': { stat: 'ok', version: 1 }, result: { visit: { id: 1 } } },
+    });
   });
 
   it('reads JSON and XML fail bodies, 10000 parameters included', () => {
     const json = '{"@attributes":{"stat":"fail","version":1,"err_code":49},"err":"Access Denied"}';
-    const xml = `${XML}<rsp stat="fail" version="1.0"><err code="10000" param="a">bad a</err><err code="10000" param="b">bad b</err></rsp>`;
+    const xml =
+      `${XML}<rsp stat="fail" version="1.0">` +
+      '<err code="10000" param="a">bad a</err><err code="10000" param="b">bad b</err></rsp>';
 
-    expect(readLegacyEnvelope(json, false)).toEqual({ ok: false, code: 49, message: 'Access Denied', params: [] });
-    expect(readLegacyEnvelope(xml, true)).toEqual({ ok: false, code: 10000, message: 'bad a; bad b', params: ['a', 'b'] });
+    expect(readLegacyEnvelope(json, false)).toEqual({
+      ok: false,
+      code: 49,
+      message: 'Access Denied',
+      params: [],
+    });
+    expect(readLegacyEnvelope(xml, true)).toEqual({
+      ok: false,
+      code: 10000,
+      message: 'bad a; bad b',
+      params: ['a', 'b'],
+    });
   });
 
   it('reads XML rows as text with empty elements as null and entities decoded', () => {
-    const xml = `${XML}<rsp stat="ok" version="1.0"><result><visit><id>1</id><title/><name>A &amp; B</name></visit></result></rsp>`;
+    const xml =
+      `${XML}<rsp stat="ok" version="1.0"><result>` +
+      '<visit><id>1</id><title/><name>A &amp; B</name></visit></result></rsp>';
 
     const envelope = readLegacyEnvelope(xml, true);
 
-    expect(envelope.ok && rowsOf(envelope.body.result, 'visit')).toEqual([{ id: '1', title: null, name: 'A & B' }]);
+    expect(envelope.ok && rowsOf(envelope.body.result, 'visit')).toEqual([
+      { id: '1', title: null, name: 'A & B' },
+    ]);
   });
 
   it('reads an empty XML result as no rows', () => {
@@ -50,8 +69,12 @@ describe('readLegacyEnvelope', () => {
   });
 
   it('throws a retriable BadResponseError on a truncated body', () => {
-    expect(() => readLegacyEnvelope('{"@attributes":{"stat":"ok"', false)).toThrow(BadResponseError);
-    expect(() => readLegacyEnvelope(`${XML}<rsp stat="ok"><result><visit>`, true)).toThrow(BadResponseError);
+    expect(() => readLegacyEnvelope('{"@attributes":{"stat":"ok"', false)).toThrow(
+      BadResponseError,
+    );
+    expect(() => readLegacyEnvelope(`${XML}<rsp stat="ok"><result><visit>`, true)).toThrow(
+      BadResponseError,
+    );
     expect(() => readLegacyEnvelope('', false)).toThrow(BadResponseError);
   });
 });

@@ -5,7 +5,9 @@ import { retryDelayMs } from '../../src/pardot/retryDelayMs';
 describe('retryDelayMs', () => {
   it('grows exponentially between half and all of the ceiling', () => {
     const low = [1, 2, 3, 4].map((a) => retryDelayMs(a, { baseDelayMs: 100, random: () => 0 }));
-    const high = [1, 2, 3, 4].map((a) => retryDelayMs(a, { baseDelayMs: 100, random: () => 0.999999 }));
+    const high = [1, 2, 3, 4].map((a) =>
+      retryDelayMs(a, { baseDelayMs: 100, random: () => 0.999999 }),
+    );
 
     expect(low).toEqual([50, 100, 200, 400]);
     expect(high).toEqual([100, 200, 400, 800]);
