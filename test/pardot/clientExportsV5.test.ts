@@ -203,15 +203,11 @@ describe('PardotClient v5', () => {
       nextPageUrl: '/api/v5/objects/prospects?nextPageToken=t2',
     };
     const page2 = { values: [], nextPageToken: null, nextPageUrl: null };
-    const api = await setUp((req) => ({
-      body: JSON.stringify(req.query.get('nextPageToken') ? page2 : page1),
-      headers: req.query.get('nextPageToken')
-        ? {
-            'pardot-warning':
-              '203;Record count for nextPageToken sequence has been exceeded, restart',
-          }
-        : {},
-    }));
+    const warning = '203;Record count for nextPageToken sequence has been exceeded, restart';
+    const api = await setUp((req): FakeReply => {
+      if (!req.query.get('nextPageToken')) return { body: JSON.stringify(page1) };
+      return { body: JSON.stringify(page2), headers: { 'pardot-warning': warning } };
+    });
 
     const first = await api.queryV5('prospect', {
       fields: 'id,crm_lead_fid,updated_at',
