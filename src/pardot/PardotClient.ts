@@ -791,8 +791,11 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return typer;
   }
 
+  /** Scrubs an error in place; the stack too, since it captured the message at creation. */
   private scrubError<E>(error: E): E {
-    if (error instanceof Error) error.message = this.scrubber.scrub(error.message);
+    if (!(error instanceof Error)) return error;
+    error.message = this.scrubber.scrub(error.message);
+    if (error.stack) error.stack = this.scrubber.scrub(error.stack);
     return error;
   }
 
