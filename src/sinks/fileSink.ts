@@ -46,6 +46,8 @@ export interface FileSinkOptions {
 }
 
 export type SinkEvent =
+  /** A page's rows were handed to the writers (not yet committed). */
+  | { type: 'page-written'; stream: string; rows: number }
   /** A part was renamed into place. */
   | { type: 'part'; path: string; rows: number }
   /** A part of an earlier attempt at the same window, not rewritten by this one, was removed. */
@@ -156,6 +158,7 @@ class FileSink {
     }
     group.rows += page.rows.length;
     if (page.mark !== null) group.last = page.mark;
+    this.options.onEvent?.({ type: 'page-written', stream: page.stream, rows: page.rows.length });
 
     if (page.last) return this.commitWindow(group);
     if (this.full(group)) return this.roll(group);

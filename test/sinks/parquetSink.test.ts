@@ -46,7 +46,10 @@ describe('parquetSink', () => {
     const rows = syntheticRecords(object, 300, BASE_MS);
     const table = objectSpec(object).table;
 
-    await run(pagesOf(object, WINDOW, rows, 120), parquetSink({ out, extractedAtMs: EXTRACTED_MS }));
+    await run(
+      pagesOf(object, WINDOW, rows, 120),
+      parquetSink({ out, extractedAtMs: EXTRACTED_MS }),
+    );
 
     const glob = `${out}/${table}/**/*.parquet`;
     const described = await duck(`describe select * from read_parquet('${glob}')`);
@@ -54,7 +57,9 @@ describe('parquetSink', () => {
       // DuckDB reads the `date=` directories as a hive partition column.
       [...tableColumns(object).map((c) => [c.name, DUCK_TYPES[c.type]]), ['date', 'DATE']],
     );
-    const ts = tableColumns(object).filter((c) => c.type === 'ts').map((c) => c.name);
+    const ts = tableColumns(object)
+      .filter((c) => c.type === 'ts')
+      .map((c) => c.name);
     const select = tableColumns(object)
       .map((c) =>
         c.type === 'int'
@@ -101,7 +106,7 @@ describe('parquetSink', () => {
     ]);
   });
 
-  it('commits at each roll with the mark of the last page written and names parts by it', async () => {
+  it('commits at each roll with the last page mark and names parts by it', async () => {
     const out = lake();
     const rows = syntheticRecords('lifecycleHistory', 100, BASE_MS - 3_600_000);
 
@@ -117,7 +122,7 @@ describe('parquetSink', () => {
     ]);
     const names = commits.flatMap((c) => c.files.map((f) => path.basename(f)));
     const prefix = names[0].split('-')[1];
-    const t = (id: number) => `t${rows[id - 1].created_at instanceof Date ? (rows[id - 1].created_at as Date).getTime() : 0}i${id}`;
+    const t = (id: number) => `t${(rows[id - 1].created_at as Date).getTime()}i${id}`;
     expect(names).toEqual([
       `part-${prefix}-s-0.parquet`,
       `part-${prefix}-${t(40)}-0.parquet`,
@@ -148,10 +153,10 @@ describe('parquetSink', () => {
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(readdirSync(dir).filter((n) => n.endsWith('.parquet')).length).toBe(1);
-    expect(events).toEqual(['temp-removed', 'part']);
+    expect(events).toEqual(['temp-removed', 'page-written', 'part']);
   });
 
-  it('removes parts of an earlier attempt at the window that this attempt did not rewrite', async () => {
+  it('removes parts of an earlier attempt that this attempt did not rewrite', async () => {
     const out = lake();
     const rows = syntheticRecords('tagObject', 90, BASE_MS - 3_600_000);
     const pages = pagesOf('tagObject', WINDOW, rows, 10);
@@ -160,7 +165,11 @@ describe('parquetSink', () => {
 
     const again = await run(
       pages,
-      parquetSink({ out, maxFileRows: 50, onEvent: (e) => e.type === 'stale-part-removed' && removed.push(path.basename(e.path)) }),
+      parquetSink({
+        out,
+        maxFileRows: 50,
+        onEvent: (e) => e.type === 'stale-part-removed' && removed.push(path.basename(e.path)),
+      }),
     );
 
     const stats = await duck(

@@ -57,7 +57,10 @@ describe('stdoutSink', () => {
   it('raises OutputClosedError on a closed pipe when asked to', async () => {
     const { stream } = closingPipe(1);
 
-    const result = run(pagesOf('tag', WINDOW, rows(6), 2), stdoutSink({ output: stream, onClosed: 'error' }));
+    const result = run(
+      pagesOf('tag', WINDOW, rows(6), 2),
+      stdoutSink({ output: stream, onClosed: 'error' }),
+    );
 
     await expect(result).rejects.toBeInstanceOf(OutputClosedError);
     await expect(result).rejects.toMatchObject({ code: 'PARDOT_OUTPUT_CLOSED' });

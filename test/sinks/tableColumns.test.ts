@@ -8,7 +8,14 @@ describe('tableColumns', () => {
     const names = tableColumns('user').map((c) => c.name);
 
     expect(names).toEqual([
-      'id', 'email', 'first_name', 'last_name', 'job_title', 'role', 'created_at', 'updated_at',
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'job_title',
+      'role',
+      'created_at',
+      'updated_at',
     ]);
   });
 

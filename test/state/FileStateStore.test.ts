@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -29,17 +29,39 @@ describe('FileStateStore', () => {
     const file = statePath();
     const store = await openStore(file);
     const mark = { atMs: Date.UTC(2024, 2, 10, 5, 0, 1), id: 42 };
-    const request = { object: 'visitorActivity', procedure: 'filter_by_created_at', arguments: { created_after: '2024-03-10 00:00:00' } };
+    const request = {
+      object: 'visitorActivity',
+      procedure: 'filter_by_created_at',
+      arguments: { created_after: '2024-03-10 00:00:00' },
+    };
 
-    await store.recordCommit({ stream: 'va', object: 'visitorActivity', window: WINDOW, mark, windowDone: false, rows: 3, files: [] });
-    await store.saveExport('va', { id: 77, window: WINDOW, request, createdAtMs: 1_700_000_000_000 });
+    await store.recordCommit({
+      stream: 'va',
+      object: 'visitorActivity',
+      window: WINDOW,
+      mark,
+      windowDone: false,
+      rows: 3,
+      files: [],
+    });
+    await store.saveExport('va', {
+      id: 77,
+      window: WINDOW,
+      request,
+      createdAtMs: 1_700_000_000_000,
+    });
     await store.addExportDuration('visitorActivity', 61_000);
     await store.set('prospect', 'updatedAfter', { at: '2024-03-09T00:00:00.000Z' });
     await store.close();
     const again = await openStore(file);
 
     expect(again.progress('va', WINDOW)).toEqual({ window: WINDOW, mark, done: false });
-    expect(again.exportFor('va', WINDOW)).toEqual({ id: 77, window: WINDOW, request, createdAtMs: 1_700_000_000_000 });
+    expect(again.exportFor('va', WINDOW)).toEqual({
+      id: 77,
+      window: WINDOW,
+      request,
+      createdAtMs: 1_700_000_000_000,
+    });
     expect(again.exportDurations('visitorActivity')).toEqual([61_000]);
     expect(again.get('prospect', 'updatedAfter')).toEqual({ at: '2024-03-09T00:00:00.000Z' });
     expect(again.progress('va', { startMs: 0, endMs: 1 })).toBeUndefined();
@@ -49,7 +71,15 @@ describe('FileStateStore', () => {
     const file = statePath();
     const store = await openStore(file);
 
-    await store.recordCommit({ stream: 'va', object: 'visitorActivity', window: WINDOW, mark: { atMs: Date.UTC(2024, 2, 10, 5), id: 9 }, windowDone: true, rows: 1, files: [] });
+    await store.recordCommit({
+      stream: 'va',
+      object: 'visitorActivity',
+      window: WINDOW,
+      mark: { atMs: Date.UTC(2024, 2, 10, 5), id: 9 },
+      windowDone: true,
+      rows: 1,
+      files: [],
+    });
 
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       version: 1,
@@ -77,11 +107,22 @@ describe('FileStateStore', () => {
 
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.recordCommit({ stream: 's', object: 'tag', window: WINDOW, mark: { atMs: null, id: i }, windowDone: false, rows: 1, files: [] }),
+        store.recordCommit({
+          stream: 's',
+          object: 'tag',
+          window: WINDOW,
+          mark: { atMs: null, id: i },
+          windowDone: false,
+          rows: 1,
+          files: [],
+        }),
       ),
     );
 
-    expect(JSON.parse(readFileSync(file, 'utf8')).streams.s.windows[0].mark).toEqual({ at: null, id: 19 });
+    expect(JSON.parse(readFileSync(file, 'utf8')).streams.s.windows[0].mark).toEqual({
+      at: null,
+      id: 19,
+    });
     expect(readdirSync(path.dirname(file)).sort()).toEqual(['_state.json', '_state.json.lock']);
   });
 
@@ -92,13 +133,24 @@ describe('FileStateStore', () => {
     const second = FileStateStore.open({ path: file });
 
     await expect(second).rejects.toBeInstanceOf(StateLockedError);
-    await expect(second).rejects.toThrow(/another run \(pid \d+ on .+, started .+\) is using this state/);
+    await expect(second).rejects.toThrow(
+      /another run \(pid \d+ on .+, started .+\) is using this state/,
+    );
   });
 
   it('takes over a lock whose process is dead, with a note', async () => {
     const file = statePath();
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: require('node:os').hostname(), startedAt: '2024-01-01T00:00:00.000Z' }));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({
+        pid: Number(dead.stdout),
+        host: hostname(),
+        startedAt: '2024-01-01T00:00:00.000Z',
+      }),
+    );
     const notes: string[] = [];
 
     const store = await FileStateStore.open({ path: file, onNote: (m) => notes.push(m) });
@@ -117,7 +169,7 @@ describe('FileStateStore', () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it('fails on a corrupt file with a stable code and a way to recover, keeping the lock free', async () => {
+  it('fails on a corrupt file with a stable code and a way to recover', async () => {
     const file = statePath();
     writeFileSync(file, '{"version": 1, "streams": ');
 
@@ -132,7 +184,10 @@ describe('FileStateStore', () => {
 
   it('fails on a malformed file naming where', async () => {
     const file = statePath();
-    writeFileSync(file, JSON.stringify({ version: 1, streams: { s: { windows: 'x' } }, exportDurations: {} }));
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, streams: { s: { windows: 'x' } }, exportDurations: {} }),
+    );
 
     await expect(FileStateStore.open({ path: file })).rejects.toThrow(
       /state file .* is malformed at 'streams.s.windows'; move it aside/,
@@ -165,7 +220,10 @@ describe('FileStateStore', () => {
       "require('./src/state/FileStateStore').FileStateStore.open({ path: process.argv[1] })" +
       '.then(() => process.exit(0));';
 
-    const result = spawnSync(process.execPath, ['-e', script, file], { cwd: process.cwd(), timeout: 20_000 });
+    const result = spawnSync(process.execPath, ['-e', script, file], {
+      cwd: process.cwd(),
+      timeout: 20_000,
+    });
 
     expect(result.status).toBe(0);
     expect(existsSync(`${file}.lock`)).toBe(false);
