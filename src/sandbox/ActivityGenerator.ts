@@ -17,8 +17,18 @@ export interface ActivityGeneratorOptions {
 
 /** Type code, its asset kind (`type_name`) and which asset ids such a row carries. */
 const KINDS: ReadonlyArray<{ type: number; name: string; assets: string[]; weight: number }> = [
-  { type: 6, name: 'Email', assets: ['email_id', 'list_email_id', 'email_template_id'], weight: 30 },
-  { type: 11, name: 'Email', assets: ['email_id', 'list_email_id', 'email_template_id'], weight: 20 },
+  {
+    type: 6,
+    name: 'Email',
+    assets: ['email_id', 'list_email_id', 'email_template_id'],
+    weight: 30,
+  },
+  {
+    type: 11,
+    name: 'Email',
+    assets: ['email_id', 'list_email_id', 'email_template_id'],
+    weight: 20,
+  },
   { type: 1, name: 'Email Tracker', assets: ['email_id', 'list_email_id'], weight: 10 },
   { type: 2, name: 'Landing Page', assets: ['landing_page_id'], weight: 10 },
   { type: 20, name: 'Visit', assets: ['visit_id', 'visitor_page_view_id'], weight: 15 },
@@ -116,4 +126,3 @@ function pickKind(rng: Random): (typeof KINDS)[number] {
   }
   return KINDS[0];
 }
-

@@ -44,8 +44,10 @@ export class DayTable implements Table {
     let to = days.indexOf(nowMs);
     if (bounds.createdMin !== undefined) from = Math.max(from, days.indexOf(bounds.createdMin));
     if (bounds.createdMax !== undefined) to = Math.min(to, days.indexOf(bounds.createdMax));
-    if (bounds.idMin !== undefined) from = Math.max(from, Math.floor((bounds.idMin - idBase) / idStride));
-    if (bounds.idMax !== undefined) to = Math.min(to, Math.floor((bounds.idMax - idBase) / idStride));
+    if (bounds.idMin !== undefined)
+      from = Math.max(from, Math.floor((bounds.idMin - idBase) / idStride));
+    if (bounds.idMax !== undefined)
+      to = Math.min(to, Math.floor((bounds.idMax - idBase) / idStride));
 
     const out: Segment[] = [];
     for (let day = from; day <= to; day++) {
@@ -58,7 +60,9 @@ export class DayTable implements Table {
     const changed = this.changed.get(id);
     if (changed) return changed;
     const day = Math.floor((id - this.options.idBase) / this.options.idStride);
-    return this.day(day).byId().find((r) => r.id === id);
+    return this.day(day)
+      .byId()
+      .find((r) => r.id === id);
   }
 
   add(row: StoredRow): void {

@@ -6,16 +6,45 @@ import type { StoredRow, StoredValue } from './StoredRow';
 
 /** Objects held whole in memory, in the order they are generated (references point back). */
 export const ENTITY_ORDER: readonly string[] = [
-  'user', 'campaign', 'lifecycleStage', 'customField', 'prospectAccount', 'list', 'tag',
-  'prospect', 'visitor', 'visit', 'listMembership', 'opportunity', 'emailClick', 'form',
-  'customRedirect', 'dynamicContent', 'lifecycleHistory', 'tagObject',
+  'user',
+  'campaign',
+  'lifecycleStage',
+  'customField',
+  'prospectAccount',
+  'list',
+  'tag',
+  'prospect',
+  'visitor',
+  'visit',
+  'listMembership',
+  'opportunity',
+  'emailClick',
+  'form',
+  'customRedirect',
+  'dynamicContent',
+  'lifecycleHistory',
+  'tagObject',
 ];
 
 /** Default row counts per object; the API user is the first user. */
 export const DEFAULT_COUNTS: Readonly<Record<string, number>> = {
-  user: 8, campaign: 20, lifecycleStage: 6, customField: 3, prospectAccount: 300, list: 40,
-  tag: 25, prospect: 2000, visitor: 3000, visit: 3000, listMembership: 5000, opportunity: 200,
-  emailClick: 5000, form: 30, customRedirect: 20, dynamicContent: 10, lifecycleHistory: 1000,
+  user: 8,
+  campaign: 20,
+  lifecycleStage: 6,
+  customField: 3,
+  prospectAccount: 300,
+  list: 40,
+  tag: 25,
+  prospect: 2000,
+  visitor: 3000,
+  visit: 3000,
+  listMembership: 5000,
+  opportunity: 200,
+  emailClick: 5000,
+  form: 30,
+  customRedirect: 20,
+  dynamicContent: 10,
+  lifecycleHistory: 1000,
   tagObject: 500,
 };
 
@@ -55,8 +84,9 @@ function generateObject(
   const rng = new Random(ctx.seed, 7, index);
   const count = ctx.counts[object] ?? DEFAULT_COUNTS[object] ?? 0;
   const span = Math.max(1, ctx.nowMs - 60_000 - ctx.historyStartMs);
-  const created = Array.from({ length: count }, () =>
-    ctx.historyStartMs + Math.floor((rng.next() * span) / 1000) * 1000,
+  const created = Array.from(
+    { length: count },
+    () => ctx.historyStartMs + Math.floor((rng.next() * span) / 1000) * 1000,
   ).sort((a, b) => a - b);
 
   let id = 1000 * (index + 1);
@@ -96,7 +126,10 @@ const REFERENCES: Record<string, string> = {
 };
 
 const EMAIL_CLICK_OPTIONAL = new Set([
-  'list_email_id', 'drip_program_action_id', 'email_template_id', 'tracker_redirect_id',
+  'list_email_id',
+  'drip_program_action_id',
+  'email_template_id',
+  'tracker_redirect_id',
 ]);
 
 /** One field's value; undefined = the API omits the field. */
@@ -131,7 +164,9 @@ function fieldValue(object: string, field: FieldSpec, v: ValueContext): StoredVa
 
 function specialValue(object: string, name: string, v: ValueContext): StoredValue | undefined {
   const { rng, i, ctx } = v;
-  const person = `${FIRST_NAMES[i % FIRST_NAMES.length]}.${LAST_NAMES[(i * 7) % LAST_NAMES.length]}`;
+  const first = FIRST_NAMES[i % FIRST_NAMES.length];
+  const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
+  const person = `${first}.${last}`;
   if (name === 'email') return `${person.toLowerCase().replace(/[^a-z.]/g, 'x')}${i}@example.com`;
   if (name === 'first_name') return FIRST_NAMES[i % FIRST_NAMES.length];
   if (name === 'last_name') return LAST_NAMES[(i * 7) % LAST_NAMES.length];

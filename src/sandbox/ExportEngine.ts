@@ -70,7 +70,13 @@ export class ExportEngine {
     const procedure = procedures[name];
     if (!procedure) throw new PardotFault(174, `Invalid procedure: ${name}`);
     const nowMs = this.clock.now();
-    const selection = this.selection(spec, procedure.arguments, procedure.field, body.procedure?.arguments, nowMs);
+    const selection = this.selection(
+      spec,
+      procedure.arguments,
+      procedure.field,
+      body.procedure?.arguments,
+      nowMs,
+    );
 
     const rows = this.count(spec, selection, nowMs);
     const startMs = Math.max(nowMs + this.settings.exportQueueMs, this.lastFinishMs);
@@ -80,8 +86,19 @@ export class ExportEngine {
     const files = rows === 0 ? 0 : Math.ceil(rows / this.settings.exportRowsPerFile);
     const failed = this.random.next() < this.settings.faults.exportFailed;
     const record: ExportRecord = {
-      id: this.nextId++, spec, fields, header, selection, createdMs: nowMs, startMs, finishMs,
-      failed, rows, files, api, version,
+      id: this.nextId++,
+      spec,
+      fields,
+      header,
+      selection,
+      createdMs: nowMs,
+      startMs,
+      finishMs,
+      failed,
+      rows,
+      files,
+      api,
+      version,
     };
     this.exports.set(record.id, record);
     return record;
@@ -115,7 +132,8 @@ export class ExportEngine {
     if (this.state(record, nowMs) !== 'Complete' || this.isExpired(record, nowMs)) {
       throw new PardotFault(178, 'The export is not complete or has expired', 400);
     }
-    if (!Number.isInteger(n) || n < 1 || n > record.files) throw new PardotFault(16, `Invalid file: ${n}`, 404);
+    if (!Number.isInteger(n) || n < 1 || n > record.files)
+      throw new PardotFault(16, `Invalid file: ${n}`, 404);
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
 
     const perFile = this.settings.exportRowsPerFile;
@@ -181,11 +199,13 @@ export class ExportEngine {
     nowMs: number,
   ): Selection {
     const args = (rawArgs ?? {}) as Record<string, unknown>;
-    if (typeof args !== 'object' || Array.isArray(args)) throw new PardotFault(177, 'Invalid arguments');
+    if (typeof args !== 'object' || Array.isArray(args))
+      throw new PardotFault(177, 'Invalid arguments');
     for (const name of Object.keys(args)) {
       if (!allowed.includes(name)) throw new PardotFault(175, `Invalid argument: ${name}`);
     }
-    if (args[allowed[0]] === undefined) throw new PardotFault(176, `Missing argument: ${allowed[0]}`);
+    if (args[allowed[0]] === undefined)
+      throw new PardotFault(176, `Missing argument: ${allowed[0]}`);
     const date = (name: string): number | undefined => {
       if (args[name] === undefined) return undefined;
       const ms = parseDateInput(String(args[name]), this.account.days, nowMs);
@@ -237,7 +257,8 @@ function exportFields(spec: ObjectSpec, raw: unknown, api: 'v4' | 'v5') {
   }
   const fields = raw.map((name) => {
     const field = all.find((f) => f.name === name || camel(f.name) === name || f.v5 === name);
-    if (!field) throw new PardotFault(153, `Invalid property: fields (unknown field ${String(name)})`);
+    if (!field)
+      throw new PardotFault(153, `Invalid property: fields (unknown field ${String(name)})`);
     return field;
   });
   return { fields, header: raw.map(String) };
@@ -252,11 +273,15 @@ function exportPredicates(args: Record<string, unknown>): Selection['predicates'
   if (args.type !== undefined) {
     const types = Array.isArray(args.type) ? args.type : String(args.type).split(',');
     const set = new Set(types.map(Number));
-    if ([...set].some((t) => !Number.isInteger(t))) throw new PardotFault(177, 'Invalid argument value: type');
+    if ([...set].some((t) => !Number.isInteger(t)))
+      throw new PardotFault(177, 'Invalid argument value: type');
     out.push((row) => set.has(row.data.type as number));
   }
   if (args.prospectOnly !== undefined) {
-    const on = typeof args.prospectOnly === 'boolean' ? args.prospectOnly : parseBool(String(args.prospectOnly));
+    const on =
+      typeof args.prospectOnly === 'boolean'
+        ? args.prospectOnly
+        : parseBool(String(args.prospectOnly));
     if (on === null) throw new PardotFault(177, 'Invalid argument value: prospectOnly');
     if (on) out.push((row) => row.data.prospect_id != null);
   }

@@ -68,7 +68,8 @@ export class OAuthServer {
       return fail('unsupported_grant_type', 'grant type not supported');
     }
     if (clientId !== c.clientId) return fail('invalid_client_id', 'client identifier invalid');
-    if (clientSecret !== c.clientSecret) return fail('invalid_client', 'invalid client credentials');
+    if (clientSecret !== c.clientSecret)
+      return fail('invalid_client', 'invalid client credentials');
     if (grant === 'refresh_token') {
       if (form.get('refresh_token') !== c.refreshToken) {
         return fail('invalid_grant', 'expired access/refresh token');
@@ -98,10 +99,16 @@ export class OAuthServer {
     if (!verify('RSA-SHA256', signed, this.publicKey, Buffer.from(signature, 'base64url'))) {
       return fail('invalid_grant', 'invalid assertion signature');
     }
-    if (claims.iss !== this.credentials.clientId) return fail('invalid_client_id', 'client identifier invalid');
-    if (claims.sub !== this.credentials.username) return fail('invalid_grant', 'user hasn\'t approved this consumer');
+    if (claims.iss !== this.credentials.clientId)
+      return fail('invalid_client_id', 'client identifier invalid');
+    if (claims.sub !== this.credentials.username)
+      return fail('invalid_grant', "user hasn't approved this consumer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const accepted = [this.instanceUrl(), 'https://login.salesforce.com', 'https://test.salesforce.com'];
+    const accepted = [
+      this.instanceUrl(),
+      'https://login.salesforce.com',
+      'https://test.salesforce.com',
+    ];
     if (!audiences.some((a) => a !== undefined && accepted.includes(a.replace(/\/$/, '')))) {
       return fail('invalid_grant', 'audience is invalid');
     }
@@ -135,5 +142,7 @@ function parseBasic(header: string | undefined): [string, string] | null {
   if (!header?.startsWith('Basic ')) return null;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon < 0 ? null : [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+  return colon < 0
+    ? null
+    : [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
 }

@@ -99,11 +99,21 @@ export class SandboxServer {
       if (finished) return;
       finished = true;
       this.inFlight--;
-      const entry = { method, path: url.pathname, status, pardotCode, startMs, endMs: Date.now(), inFlightAtStart, kind };
+      const entry = {
+        method,
+        path: url.pathname,
+        status,
+        pardotCode,
+        startMs,
+        endMs: Date.now(),
+        inFlightAtStart,
+        kind,
+      };
       this.deps.log.add(entry);
     };
     res.on('close', () => done(res.statusCode, undefined, apiReq.kind));
-    const params = method === 'POST' && isForm(req) ? mergeForm(url.searchParams, body) : url.searchParams;
+    const params =
+      method === 'POST' && isForm(req) ? mergeForm(url.searchParams, body) : url.searchParams;
     const v5 = url.pathname.startsWith('/api/v5/');
     const apiReq: ApiRequest = {
       method,
@@ -120,7 +130,8 @@ export class SandboxServer {
     try {
       await this.handle(apiReq, inFlightAtStart, done);
     } catch (error) {
-      const fault = error instanceof PardotFault ? error : new PardotFault(183, 'Internal error', 500);
+      const fault =
+        error instanceof PardotFault ? error : new PardotFault(183, 'Internal error', 500);
       this.send(apiReq, this.failReply(apiReq, fault), done, apiReq.kind, fault.errCode);
     }
   }
@@ -162,16 +173,25 @@ export class SandboxServer {
   private authenticate(req: ApiRequest): void {
     const auth = req.headers.authorization ?? '';
     if (/^Pardot\b/i.test(auth) || req.params.has('api_key')) {
-      throw new PardotFault(199, 'api_key authentication is no longer supported; use Salesforce OAuth', 401);
+      throw new PardotFault(
+        199,
+        'api_key authentication is no longer supported; use Salesforce OAuth',
+        401,
+      );
     }
     const bu = header(req.headers['pardot-business-unit-id']);
     if (bu === undefined) {
       throw new PardotFault(181, 'Required header is missing: Pardot-Business-Unit-Id', 400);
     }
-    if (!BU_PATTERN.test(bu)) throw new PardotFault(182, 'Invalid value for header: Pardot-Business-Unit-Id', 400);
+    if (!BU_PATTERN.test(bu))
+      throw new PardotFault(182, 'Invalid value for header: Pardot-Business-Unit-Id', 400);
     const token = /^Bearer (.+)$/.exec(auth)?.[1];
     if (!token || !this.deps.oauth.isValid(token)) {
-      throw new PardotFault(184, 'access_token is invalid, unknown, or malformed', this.deps.settings.status184);
+      throw new PardotFault(
+        184,
+        'access_token is invalid, unknown, or malformed',
+        this.deps.settings.status184,
+      );
     }
     if (bu !== this.deps.businessUnitId) {
       throw new PardotFault(201, 'Business Unit not found or inactive', 400);
@@ -191,7 +211,8 @@ export class SandboxServer {
   private checkVersion(version: number): void {
     const accepted = this.deps.settings.apiVersion;
     if (version === accepted) return;
-    if (accepted === 4) throw new PardotFault(88, 'This account must use version 4 of the API', 400);
+    if (accepted === 4)
+      throw new PardotFault(88, 'This account must use version 4 of the API', 400);
     throw new PardotFault(89, 'This account is unable to use version 4 of the API', 400);
   }
 
@@ -253,16 +274,34 @@ export class SandboxServer {
     done(status, pardotCode, kind);
   }
 
-  private serveOAuth(req: IncomingMessage, res: ServerResponse, url: URL, body: string, startMs: number): void {
+  private serveOAuth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: string,
+    startMs: number,
+  ): void {
     const f = this.deps.settings.faults;
-    const fails = f.oauth && this.faultRandom.next() < f.http500 + f.http502 + f.http503 + f.http504;
+    const fails =
+      f.oauth && this.faultRandom.next() < f.http500 + f.http502 + f.http503 + f.http504;
     const reply = fails
       ? { status: 503, body: { error: 'unavailable', error_description: 'service unavailable' } }
       : this.deps.oauth.token(new URLSearchParams(body), req.headers.authorization);
     const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
-    const entry = { method: req.method ?? 'POST', path: url.pathname, status: reply.status, startMs, endMs: Date.now(), inFlightAtStart: this.inFlight, kind: 'oauth' };
+    const entry = {
+      method: req.method ?? 'POST',
+      path: url.pathname,
+      status: reply.status,
+      startMs,
+      endMs: Date.now(),
+      inFlightAtStart: this.inFlight,
+      kind: 'oauth',
+    };
     this.deps.log.add(entry);
   }
 }

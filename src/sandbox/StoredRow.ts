@@ -23,7 +23,11 @@ export interface StoredRow {
 }
 
 /** Index of the first element whose key is >= `value` in an array sorted by that key. */
-export function lowerBound<T>(items: readonly T[], value: number, key: (item: T) => number): number {
+export function lowerBound<T>(
+  items: readonly T[],
+  value: number,
+  key: (item: T) => number,
+): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {

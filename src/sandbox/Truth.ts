@@ -56,7 +56,11 @@ export class Truth {
       const { rows } = selectRows(
         table,
         {
-          bounds: { createdMin: byUpdated ? undefined : from, createdMax: byUpdated ? undefined : to, idMin },
+          bounds: {
+            createdMin: byUpdated ? undefined : from,
+            createdMax: byUpdated ? undefined : to,
+            idMin,
+          },
           updatedMin: byUpdated ? from : undefined,
           updatedMax: byUpdated ? to : undefined,
           predicates: [],
@@ -84,7 +88,8 @@ export function toRecord(object: string, row: StoredRow): PardotRecord {
     if (field.fullOnly) continue;
     const value = row.data[field.name];
     if (value === undefined) continue;
-    out[field.name] = field.type === 'ts' && typeof value === 'number' ? new Date(value) : (value as RecordValue);
+    out[field.name] =
+      field.type === 'ts' && typeof value === 'number' ? new Date(value) : (value as RecordValue);
   }
   if (spec.name === 'prospect') {
     for (const def of PROSPECT_CUSTOM_FIELDS) {

@@ -14,11 +14,15 @@ const XML_TYPE = 'text/xml; charset=utf-8';
 /** A v3/v4 success envelope around `key` (`result`, `export`, ...). */
 export function v4Ok(format: Format, key: string, value: Node): Rendered {
   if (format === 'json') {
-    const body = `{"@attributes":{"stat":"ok","version":1},${JSON.stringify(key)}:${JSON.stringify(value)}}`;
+    const head = '{"@attributes":{"stat":"ok","version":1},';
+    const body = `${head}${JSON.stringify(key)}:${JSON.stringify(value)}}`;
     return { contentType: JSON_TYPE, body };
   }
   const inner = value === null ? `<${key}/>` : toXml(key, value);
-  return { contentType: XML_TYPE, body: `${XML_DECLARATION}<rsp stat="ok" version="1.0">${inner}</rsp>\n` };
+  return {
+    contentType: XML_TYPE,
+    body: `${XML_DECLARATION}<rsp stat="ok" version="1.0">${inner}</rsp>\n`,
+  };
 }
 
 /**
@@ -36,8 +40,13 @@ export function v4Fail(format: Format, fault: PardotFault): Rendered {
   const errs =
     problems.length > 0
       ? problems
-          .map((p) => `<err code="10000" param="${escapeXml(p.param)}">${escapeXml(p.message)}</err>`)
+          .map(
+            (p) => `<err code="10000" param="${escapeXml(p.param)}">${escapeXml(p.message)}</err>`,
+          )
           .join('')
       : `<err code="${fault.errCode}">${escapeXml(fault.message)}</err>`;
-  return { contentType: XML_TYPE, body: `${XML_DECLARATION}<rsp stat="fail" version="1.0">${errs}</rsp>\n` };
+  return {
+    contentType: XML_TYPE,
+    body: `${XML_DECLARATION}<rsp stat="fail" version="1.0">${errs}</rsp>\n`,
+  };
 }

@@ -35,7 +35,8 @@ export function v4Query(req: V4QueryRequest): Rendered {
   const rendered: Node[] = rows.map((row) =>
     renderV4Row(req.account, spec, row, output, fields, req.nowMs),
   );
-  if (req.format === 'json' && spec.name === 'prospect') rendered.forEach((r, i) => (rendered[i] = toJsonNode(r)));
+  if (req.format === 'json' && spec.name === 'prospect')
+    rendered.forEach((r, i) => (rendered[i] = toJsonNode(r)));
   return v4Ok(req.format, 'result', resultNode(req, output, rendered, total));
 }
 
@@ -104,7 +105,8 @@ function sortOf(spec: ObjectSpec, params: URLSearchParams) {
   const sortBy = params.get('sort_by');
   const order = params.get('sort_order');
   const sorts = spec.sorts ?? {};
-  if (sortBy !== null && !(sortBy in sorts)) throw new PardotFault(19, `Invalid sort_by: ${sortBy}`);
+  if (sortBy !== null && !(sortBy in sorts))
+    throw new PardotFault(19, `Invalid sort_by: ${sortBy}`);
   if (order !== null && order !== 'ascending' && order !== 'descending') {
     throw new PardotFault(20, `Invalid sort_order: ${order}`);
   }
@@ -129,7 +131,10 @@ function applyTimeFilters(req: V4QueryRequest, s: Selection): void {
   const cb = read('created_before');
   const ua = read('updated_after');
   const ub = read('updated_before');
-  if ((ca !== undefined && cb !== undefined && ca > cb) || (ua !== undefined && ub !== undefined && ua > ub)) {
+  if (
+    (ca !== undefined && cb !== undefined && ca > cb) ||
+    (ua !== undefined && ub !== undefined && ua > ub)
+  ) {
     throw new PardotFault(8, 'Invalid time range');
   }
   // Timestamps are whole seconds stored in ms, so "> x" is ">= x + 1" and "< x" is "<= x - 1".
@@ -143,8 +148,12 @@ function applyTimeFilters(req: V4QueryRequest, s: Selection): void {
   const idAbove = params.get('id_greater_than');
   const idBelow = params.get('id_less_than');
   const problems: ParamProblem[] = [];
-  for (const [name, raw] of [['id_greater_than', idAbove], ['id_less_than', idBelow]] as const) {
-    if (raw !== null && !/^\d+$/.test(raw.trim())) problems.push({ param: name, message: `Invalid ${name}` });
+  for (const [name, raw] of [
+    ['id_greater_than', idAbove],
+    ['id_less_than', idBelow],
+  ] as const) {
+    if (raw !== null && !/^\d+$/.test(raw.trim()))
+      problems.push({ param: name, message: `Invalid ${name}` });
   }
   if (problems.length > 0) throw paramFault(problems);
   if (idAbove !== null) s.bounds.idMin = Number(idAbove) + 1;

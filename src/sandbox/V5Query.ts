@@ -60,7 +60,8 @@ export function v5Query(req: V5Request): Reply {
   if (!fieldsRaw) throw bad('The fields parameter is required');
   const fields = fieldsRaw.split(',').map((name) => v5Field(spec, name.trim()));
   const limit = Number(params.get('limit') ?? 200);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw bad('limit must be between 1 and 1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw bad('limit must be between 1 and 1000');
   const selection = buildSelection(spec, params, req);
   const served = state?.n ?? 0;
   const pageLimit = Math.min(limit, Math.max(0, req.settings.v5ChainCap - served));
@@ -93,7 +94,8 @@ export function v5Query(req: V5Request): Reply {
   }
   if (capped) {
     headers['pardot-warning'] =
-      '203;Record count for nextPageToken sequence has been exceeded. Use a filter to narrow the results.';
+      '203;Record count for nextPageToken sequence has been exceeded. ' +
+      'Use a filter to narrow the results.';
   }
   return { contentType: 'application/json', body: JSON.stringify(reply), headers };
 }
@@ -161,8 +163,14 @@ function addFilter(spec: ObjectSpec, s: Selection, name: string, raw: string): v
   }
   const value = field.type === 'ts' ? Date.parse(raw) : Number(raw);
   if (Number.isNaN(value)) throw bad(`Invalid value for ${name}: ${raw}`);
-  const [lo, hi] = op[1] === 'gt' ? [value + 1, undefined] : op[1] === 'ge' ? [value, undefined]
-    : op[1] === 'lt' ? [undefined, value - 1] : [undefined, value];
+  const [lo, hi] =
+    op[1] === 'gt'
+      ? [value + 1, undefined]
+      : op[1] === 'ge'
+        ? [value, undefined]
+        : op[1] === 'lt'
+          ? [undefined, value - 1]
+          : [undefined, value];
   if (field.name === 'created_at') {
     if (lo !== undefined) s.bounds.createdMin = Math.max(s.bounds.createdMin ?? -Infinity, lo);
     if (hi !== undefined) s.bounds.createdMax = Math.min(s.bounds.createdMax ?? Infinity, hi);
@@ -175,7 +183,9 @@ function addFilter(spec: ObjectSpec, s: Selection, name: string, raw: string): v
   } else {
     s.predicates.push((row) => {
       const v = row.data[field.name];
-      return typeof v === 'number' && (lo === undefined || v >= lo) && (hi === undefined || v <= hi);
+      return (
+        typeof v === 'number' && (lo === undefined || v >= lo) && (hi === undefined || v <= hi)
+      );
     });
   }
 }
@@ -186,7 +196,8 @@ function equality(field: FieldSpec, raw: string): (row: StoredRow) => boolean {
     const on = parseBool(raw);
     return (row) => row.data[field.name] === on;
   }
-  if (field.type === 'int' || field.type === 'num') return (row) => row.data[field.name] === Number(raw);
+  if (field.type === 'int' || field.type === 'num')
+    return (row) => row.data[field.name] === Number(raw);
   return (row) => row.data[field.name] === raw;
 }
 

@@ -35,7 +35,8 @@ export function exportRoutes(deps: ExportRouteDeps): Route[] {
       pattern: /^\/api\/export\/version\/(\d+)\/do\/read\/id\/(\d+)$/,
       kind: 'export',
       versionGroup: 1,
-      handle: (req, m) => v4Ok(req.format, 'export', v4Node(deps, engine.get(Number(m[2])), req.nowMs)),
+      handle: (req, m) =>
+        v4Ok(req.format, 'export', v4Node(deps, engine.get(Number(m[2])), req.nowMs)),
     },
     {
       method: 'GET',
@@ -74,7 +75,8 @@ export function exportRoutes(deps: ExportRouteDeps): Route[] {
 function readBody(req: ApiRequest): ExportBody {
   const type = String(req.headers['content-type'] ?? '');
   if (req.body.trim() === '') throw new PardotFault(152, 'Request body is empty');
-  if (!type.startsWith('application/json')) throw new PardotFault(151, 'Content-Type must be application/json');
+  if (!type.startsWith('application/json'))
+    throw new PardotFault(151, 'Content-Type must be application/json');
   try {
     const body: unknown = JSON.parse(req.body);
     if (typeof body !== 'object' || body === null) throw new Error('not an object');
@@ -91,7 +93,8 @@ function refs(deps: ExportRouteDeps, record: ExportRecord, nowMs: number): strin
   return Array.from({ length: record.files }, (_, i) =>
     record.api === 'v5'
       ? `${deps.baseUrl()}/api/v5/exports/${record.id}/results/${i + 1}`
-      : `${deps.baseUrl()}/api/export/version/${record.version}/do/downloadResults/id/${record.id}/file/${i + 1}`,
+      : `${deps.baseUrl()}/api/export/version/${record.version}/do/downloadResults` +
+        `/id/${record.id}/file/${i + 1}`,
   );
 }
 

@@ -1,4 +1,10 @@
-export { startSandbox, Sandbox, type SandboxOptions, type InsertRow, type InsertOptions } from './startSandbox';
+export {
+  startSandbox,
+  Sandbox,
+  type SandboxOptions,
+  type InsertRow,
+  type InsertOptions,
+} from './startSandbox';
 export { SandboxClock } from './SandboxClock';
 export { defaultSettings, type SandboxSettings, type FaultSettings } from './SandboxSettings';
 export type { SandboxCredentials } from './OAuthServer';

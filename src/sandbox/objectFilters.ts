@@ -29,7 +29,10 @@ export function objectFilter(
   nowMs: number,
 ): Predicate | ParamProblem | null {
   const kind = spec.filters[name] as FilterKind;
-  const bad = (what: string): ParamProblem => ({ param: name, message: `Invalid ${what} for ${name}: '${raw}'` });
+  const bad = (what: string): ParamProblem => ({
+    param: name,
+    message: `Invalid ${what} for ${name}: '${raw}'`,
+  });
   if (kind === 'intList' || kind === 'int') {
     const values = raw.split(',').map((v) => Number(v.trim()));
     if (values.some((v) => !Number.isInteger(v))) return bad('integer');

@@ -31,7 +31,8 @@ export function renderV4Row(
     if (wanted && !wanted.has(field.name)) continue;
     const value = row.data[field.name];
     if (value === undefined) continue;
-    if (field.type === 'ts') out[field.name] = typeof value === 'number' ? time.format(value) : null;
+    if (field.type === 'ts')
+      out[field.name] = typeof value === 'number' ? time.format(value) : null;
     else out[field.name] = value as Node;
   }
   if (spec.name === 'prospect') addCustomFields(row, out, wanted);
@@ -41,7 +42,11 @@ export function renderV4Row(
   return out;
 }
 
-function addCustomFields(row: StoredRow, out: { [key: string]: Node }, wanted: Set<string> | null): void {
+function addCustomFields(
+  row: StoredRow,
+  out: { [key: string]: Node },
+  wanted: Set<string> | null,
+): void {
   for (const def of PROSPECT_CUSTOM_FIELDS) {
     if (wanted && !wanted.has(def.name)) continue;
     const value = row.data[def.name];

@@ -18,15 +18,46 @@ export const AWKWARD_TEXT: readonly string[] = [
 ];
 
 export const FIRST_NAMES: readonly string[] = [
-  'Ada', 'Grace', 'Linus', 'Zoë', 'José', 'Mei', 'Olu', 'Søren', 'Priya', 'Émile', 'Noa', 'Ian',
+  'Ada',
+  'Grace',
+  'Linus',
+  'Zoë',
+  'José',
+  'Mei',
+  'Olu',
+  'Søren',
+  'Priya',
+  'Émile',
+  'Noa',
+  'Ian',
 ];
 
 export const LAST_NAMES: readonly string[] = [
-  'Lovelace', 'Hopper', "O'Connor", 'Nakamura', 'García', 'Okafor', 'Kierkegaard', 'Smith',
-  'Müller', 'Nguyen', 'Patel', 'Żółć',
+  'Lovelace',
+  'Hopper',
+  "O'Connor",
+  'Nakamura',
+  'García',
+  'Okafor',
+  'Kierkegaard',
+  'Smith',
+  'Müller',
+  'Nguyen',
+  'Patel',
+  'Żółć',
 ];
 
 export const WORDS: readonly string[] = [
-  'Spring', 'Webinar', 'Pricing', 'Launch', 'Newsletter', 'Summit', 'Demo', 'Trial', 'Partner',
-  'Renewal', 'Onboarding', 'Digest',
+  'Spring',
+  'Webinar',
+  'Pricing',
+  'Launch',
+  'Newsletter',
+  'Summit',
+  'Demo',
+  'Trial',
+  'Partner',
+  'Renewal',
+  'Onboarding',
+  'Digest',
 ];

@@ -45,7 +45,10 @@ export function selectRows(table: Table, s: Selection, nowMs: number): Selected 
   const segments = table.segments(bounds, nowMs);
 
   if (s.sortField !== 'id' && s.sortField !== 'created_at') {
-    return sortedSelection(segments.flatMap((seg) => seg.byId().filter(matches)), s);
+    return sortedSelection(
+      segments.flatMap((seg) => seg.byId().filter(matches)),
+      s,
+    );
   }
   const byId = s.sortField === 'id';
   const [min, max] = byId ? [bounds.idMin, bounds.idMax] : [bounds.createdMin, bounds.createdMax];
@@ -107,7 +110,14 @@ function compare(a: StoredRow, b: StoredRow, field: string): number {
 
 function afterTest(s: Selection): (row: StoredRow) => boolean {
   const key = s.after as AfterKey;
-  const pivot = { id: key.id, createdMs: 0, updatedMs: 0, data: {}, visibleFromMs: 0, deleted: false };
+  const pivot = {
+    id: key.id,
+    createdMs: 0,
+    updatedMs: 0,
+    data: {},
+    visibleFromMs: 0,
+    deleted: false,
+  };
   const value = key.value ?? -Infinity;
   const pivotValue = (row: StoredRow) => {
     const v = sortValue(row, s.sortField);

@@ -125,11 +125,19 @@ export class Sandbox {
         data[field.name] = field.type === 'ts' ? (stamp(value) ?? null) : value;
       }
       for (const [key, value] of Object.entries(input)) {
-        if (!(key in data) && value !== undefined && !spec.fields.some((f) => f.name === key)) data[key] = value;
+        if (!(key in data) && value !== undefined && !spec.fields.some((f) => f.name === key))
+          data[key] = value;
       }
       if (spec.fields.some((f) => f.name === 'created_at')) data.created_at = createdMs;
       if (spec.fields.some((f) => f.name === 'updated_at')) data.updated_at = updatedMs;
-      const row: StoredRow = { id, createdMs, updatedMs, data, visibleFromMs: options.visibleFromMs ?? 0, deleted: false };
+      const row: StoredRow = {
+        id,
+        createdMs,
+        updatedMs,
+        data,
+        visibleFromMs: options.visibleFromMs ?? 0,
+        deleted: false,
+      };
       table.add(row);
       return toRecord(object, row);
     });
@@ -262,7 +270,10 @@ function sharedKeyPem(): string {
   return generatedKeyPem;
 }
 
-function makeCredentials(seed: number, given: Partial<SandboxCredentials> = {}): SandboxCredentials {
+function makeCredentials(
+  seed: number,
+  given: Partial<SandboxCredentials> = {},
+): SandboxCredentials {
   const privateKeyPem = given.privateKeyPem ?? sharedKeyPem();
   return {
     clientId: given.clientId ?? `3MVG9sandbox.client.${seed}`,

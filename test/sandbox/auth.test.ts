@@ -25,7 +25,9 @@ async function token(form: Record<string, string>) {
 function jwt(claims: Record<string, unknown>): string {
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const unsigned = `${enc({ alg: 'RS256' })}.${enc(claims)}`;
-  const signature = createSign('RSA-SHA256').update(unsigned).sign(sandbox.credentials.privateKeyPem);
+  const signature = createSign('RSA-SHA256')
+    .update(unsigned)
+    .sign(sandbox.credentials.privateKeyPem);
   return `${unsigned}.${signature.toString('base64url')}`;
 }
 
@@ -34,12 +36,31 @@ const QUERY = '/api/list/version/4/do/query?format=json&limit=1';
 describe('sandbox OAuth', () => {
   it('grants a token for the password, refresh-token and JWT-bearer flows', async () => {
     const c = sandbox.credentials;
-    const claims = { iss: c.clientId, sub: c.username, aud: sandbox.loginUrl, exp: Math.floor(NOW / 1000) + 180 };
+    const claims = {
+      iss: c.clientId,
+      sub: c.username,
+      aud: sandbox.loginUrl,
+      exp: Math.floor(NOW / 1000) + 180,
+    };
 
     const replies = [
-      await token({ grant_type: 'password', client_id: c.clientId, client_secret: c.clientSecret, username: c.username, password: c.password }),
-      await token({ grant_type: 'refresh_token', client_id: c.clientId, client_secret: c.clientSecret, refresh_token: c.refreshToken }),
-      await token({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt(claims) }),
+      await token({
+        grant_type: 'password',
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        username: c.username,
+        password: c.password,
+      }),
+      await token({
+        grant_type: 'refresh_token',
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        refresh_token: c.refreshToken,
+      }),
+      await token({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: jwt(claims),
+      }),
     ];
 
     expect(replies.map((r) => [r.status, r.body.token_type, r.body.instance_url])).toEqual([
@@ -48,7 +69,10 @@ describe('sandbox OAuth', () => {
       [200, 'Bearer', sandbox.url],
     ]);
     const res = await call(sandbox, QUERY, {
-      headers: { authorization: `Bearer ${replies[2].body.access_token}`, 'pardot-business-unit-id': sandbox.businessUnitId },
+      headers: {
+        authorization: `Bearer ${replies[2].body.access_token}`,
+        'pardot-business-unit-id': sandbox.businessUnitId,
+      },
     });
     expect(res.json()['@attributes'].stat).toBe('ok');
   });
@@ -56,15 +80,37 @@ describe('sandbox OAuth', () => {
   it('answers invalid_grant and invalid_client in the Salesforce shape', async () => {
     const c = sandbox.credentials;
 
-    const badPassword = await token({ grant_type: 'password', client_id: c.clientId, client_secret: c.clientSecret, username: c.username, password: 'nope' });
-    const badSecret = await token({ grant_type: 'refresh_token', client_id: c.clientId, client_secret: 'nope', refresh_token: c.refreshToken });
+    const badPassword = await token({
+      grant_type: 'password',
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      username: c.username,
+      password: 'nope',
+    });
+    const badSecret = await token({
+      grant_type: 'refresh_token',
+      client_id: c.clientId,
+      client_secret: 'nope',
+      refresh_token: c.refreshToken,
+    });
     const expiredJwt = await token({
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: jwt({ iss: c.clientId, sub: c.username, aud: sandbox.loginUrl, exp: Math.floor(NOW / 1000) - 1 }),
+      assertion: jwt({
+        iss: c.clientId,
+        sub: c.username,
+        aud: sandbox.loginUrl,
+        exp: Math.floor(NOW / 1000) - 1,
+      }),
     });
 
-    expect(badPassword).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } });
-    expect(badSecret).toEqual({ status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } });
+    expect(badPassword).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'authentication failure' },
+    });
+    expect(badSecret).toEqual({
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+    });
     expect(expiredJwt.body.error).toBe('invalid_grant');
   });
 });
@@ -79,10 +125,24 @@ describe('sandbox API authentication', () => {
     const bearer = `Bearer ${sandbox.issueToken()}`;
 
     expect(await fail({ authorization: bearer })).toEqual([400, 181]);
-    expect(await fail({ authorization: bearer, 'pardot-business-unit-id': '0Uvshort' })).toEqual([400, 182]);
-    expect(await fail({ authorization: bearer, 'pardot-business-unit-id': '0Uv000000000000XYZ' })).toEqual([400, 201]);
-    expect(await fail({ authorization: 'Pardot api_key=a, user_key=b', 'pardot-business-unit-id': sandbox.businessUnitId })).toEqual([401, 199]);
-    expect(await fail({ authorization: 'Bearer made-up', 'pardot-business-unit-id': sandbox.businessUnitId })).toEqual([401, 184]);
+    expect(await fail({ authorization: bearer, 'pardot-business-unit-id': '0Uvshort' })).toEqual([
+      400, 182,
+    ]);
+    expect(
+      await fail({ authorization: bearer, 'pardot-business-unit-id': '0Uv000000000000XYZ' }),
+    ).toEqual([400, 201]);
+    expect(
+      await fail({
+        authorization: 'Pardot api_key=a, user_key=b',
+        'pardot-business-unit-id': sandbox.businessUnitId,
+      }),
+    ).toEqual([401, 199]);
+    expect(
+      await fail({
+        authorization: 'Bearer made-up',
+        'pardot-business-unit-id': sandbox.businessUnitId,
+      }),
+    ).toEqual([401, 184]);
   });
 
   it('expires tokens on the sandbox clock and can answer 184 with HTTP 400', async () => {

@@ -17,7 +17,10 @@ function createBody(after: string, before: string, fields?: string[]) {
   return JSON.stringify({
     object: 'visitorActivity',
     fields,
-    procedure: { name: 'filter_by_created_at', arguments: { created_after: after, created_before: before } },
+    procedure: {
+      name: 'filter_by_created_at',
+      arguments: { created_after: after, created_before: before },
+    },
   });
 }
 
@@ -38,7 +41,8 @@ describe('export API', () => {
     sandbox.settings.exportQueueMs = 10_000;
     sandbox.settings.exportProcessingMs = 60_000;
 
-    const created = (await create(createBody('2024-11-01 00:00:00', '2024-11-02 00:00:00'))).json().export;
+    const created = (await create(createBody('2024-11-01 00:00:00', '2024-11-02 00:00:00'))).json()
+      .export;
     const states = [created.state];
     sandbox.clock.advance(10_000);
     states.push((await read(created.id)).state);
@@ -63,9 +67,11 @@ describe('export API', () => {
     sandbox.settings.exportRowsPerFile = Math.ceil(count / 3);
 
     const empty = (await create(createBody('2023-11-01', '2023-11-02'))).json().export;
-    const three = (await create(createBody('2024-11-02 00:00:00', '2024-11-03 00:00:00'))).json().export;
+    const three = (await create(createBody('2024-11-02 00:00:00', '2024-11-03 00:00:00'))).json()
+      .export;
     sandbox.settings.exportRowsPerFile = 1_000_000;
-    const one = (await create(createBody('2024-11-02 00:00:00', '2024-11-03 00:00:00'))).json().export;
+    const one = (await create(createBody('2024-11-02 00:00:00', '2024-11-03 00:00:00'))).json()
+      .export;
     sandbox.clock.advance(10_000);
 
     expect('resultRefs' in (await read(empty.id))).toBe(false);
@@ -79,19 +85,43 @@ describe('export API', () => {
     const awkward = ['He said "hi", then left', 'line one\nline two', '🚀 Crème, "brûlée"\r\nend'];
     const inserted = sandbox.insert(
       'visitorActivity',
-      awkward.map((details, i) => ({ type: 6, type_name: 'Email', details, visitor_id: 7, prospect_id: null, created_at: Date.UTC(2024, 10, 4, 12, 0, i) })),
+      awkward.map((details, i) => ({
+        type: 6,
+        type_name: 'Email',
+        details,
+        visitor_id: 7,
+        prospect_id: null,
+        created_at: Date.UTC(2024, 10, 4, 12, 0, i),
+      })),
     );
     sandbox.clock.advance(1000);
 
-    const job = (await create(createBody('2024-11-04 06:59:59', '2024-11-04 07:01:00', ['id', 'details', 'prospect_id', 'created_at']))).json().export;
+    const job = (
+      await create(
+        createBody('2024-11-04 06:59:59', '2024-11-04 07:01:00', [
+          'id',
+          'details',
+          'prospect_id',
+          'created_at',
+        ]),
+      )
+    ).json().export;
     const ref = (await read(job.id)).resultRefs as string;
     const csv = await call(sandbox, ref.slice(sandbox.url.length));
     const rows = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
 
     expect(csv.text.charCodeAt(0)).not.toBe(0xfeff);
     const wanted = sandbox.truth
-      .list('visitorActivity', { from: Date.UTC(2024, 10, 4, 12, 0, 0), to: Date.UTC(2024, 10, 4, 12, 1, 0) })
-      .map((r) => ({ id: String(r.id), details: r.details, prospect_id: r.prospect_id === null ? '' : String(r.prospect_id), created_at: sandbox.account.time.format(+(r.created_at as Date)) }));
+      .list('visitorActivity', {
+        from: Date.UTC(2024, 10, 4, 12, 0, 0),
+        to: Date.UTC(2024, 10, 4, 12, 1, 0),
+      })
+      .map((r) => ({
+        id: String(r.id),
+        details: r.details,
+        prospect_id: r.prospect_id === null ? '' : String(r.prospect_id),
+        created_at: sandbox.account.time.format(+(r.created_at as Date)),
+      }));
     expect(rows.sort((a, b) => +a.id - +b.id)).toEqual(wanted);
     expect(inserted.map((r) => r.details)).toEqual(awkward);
   });
@@ -124,7 +154,10 @@ describe('export API', () => {
       { name: 'filter_by_created_at', arguments: { created_after: '2024-01-01', colour: 'red' } },
       { name: 'filter_by_created_at', arguments: { created_before: '2024-01-01' } },
       { name: 'filter_by_created_at', arguments: { created_after: 'not a date' } },
-      { name: 'filter_by_created_at', arguments: { created_after: '2022-01-01', created_before: '2024-01-01' } },
+      {
+        name: 'filter_by_created_at',
+        arguments: { created_after: '2022-01-01', created_before: '2024-01-01' },
+      },
     ]) {
       codes.push((await create(body(procedure))).json()['@attributes'].err_code);
     }
@@ -138,7 +171,14 @@ describe('export API', () => {
     const res = await call(sandbox, '/api/v5/exports', {
       method: 'POST',
       headers: { ...sandbox.authHeaders(), 'content-type': 'application/json' },
-      body: JSON.stringify({ object: 'visitorActivity', fields: ['id', 'createdAt'], procedure: { name: 'filter_by_created_at', arguments: { created_after: '2024-11-04', created_before: '2024-11-05' } } }),
+      body: JSON.stringify({
+        object: 'visitorActivity',
+        fields: ['id', 'createdAt'],
+        procedure: {
+          name: 'filter_by_created_at',
+          arguments: { created_after: '2024-11-04', created_before: '2024-11-05' },
+        },
+      }),
     });
     sandbox.clock.advance(1);
     const job = (await call(sandbox, `/api/v5/exports/${res.json().id}`)).json();

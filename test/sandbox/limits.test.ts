@@ -19,7 +19,14 @@ describe('sandbox limits', () => {
 
     const replies = await Promise.all(Array.from({ length: 6 }, () => call(sandbox, QUERY)));
 
-    expect(replies.map((r) => code(r.text)).sort()).toEqual([66, undefined, undefined, undefined, undefined, undefined]);
+    expect(replies.map((r) => code(r.text)).sort()).toEqual([
+      66,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(sandbox.log.maxInFlight).toBe(6);
   });
@@ -45,7 +52,13 @@ describe('sandbox limits', () => {
     const oauth = await call(sandbox, '/services/oauth2/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: sandbox.credentials.clientId, client_secret: sandbox.credentials.clientSecret, username: sandbox.credentials.username, password: sandbox.credentials.password }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: sandbox.credentials.clientId,
+        client_secret: sandbox.credentials.clientSecret,
+        username: sandbox.credentials.username,
+        password: sandbox.credentials.password,
+      }).toString(),
     });
 
     expect(api.status).toBe(503);
