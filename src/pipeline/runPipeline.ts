@@ -1,0 +1,179 @@
+import { config as loadDotenv } from 'dotenv';
+import { DateTime } from 'luxon';
+import { merge, type Subscription } from 'rxjs';
+
+import { createLogger, type Logger } from '../log';
+import { ConfigError, OutputClosedError, QuotaError } from '../pardot/errors';
+import type { PardotClientOptions } from '../pardot/PardotClient';
+import { FileStateStore } from '../state/FileStateStore';
+import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
+import { connectApi, type ConnectedApi } from './connectApi';
+import { customFieldColumns } from './customFieldColumns';
+import type { PipelineContext, PipelineDefinition } from './definePipeline';
+import { describePlan } from './describePlan';
+import { exitCodeFor, EXIT } from './exitCodes';
+import { selectStreams } from './selectStreams';
+import { ProgressDisplay } from './ProgressDisplay';
+import { RunStats } from './RunStats';
+import { streamCommits } from './runStream';
+import { sinkFor } from './sinkFor';
+import { summaryTable } from './summaryTable';
+
+export interface RunPipelineOptions {
+  /** Command-line arguments, without node and the script. Default process.argv.slice(2). */
+  argv?: string[];
+  /** Environment; `.env` in the working directory fills what it lacks. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Where help goes. Default process.stdout. */
+  stdout?: NodeJS.WritableStream;
+  /** Where logs, progress and the summary go. Default process.stderr. */
+  stderr?: NodeJS.WriteStream;
+  /** Client options that win over the environment (tests: retry timings). */
+  clientOverrides?: Partial<PardotClientOptions>;
+  /** Stops the run early (SIGINT does this in `runMain`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a pipeline definition end to end and resolves with its exit code: 0 done, 1 failed,
+ * 2 bad usage or configuration, 75 stopped early for a retryable reason (daily quota met;
+ * state saved), 130 interrupted (state saved).
+ */
+export async function runPipeline(
+  definition: PipelineDefinition,
+  options: RunPipelineOptions = {},
+): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  const log = createLogger(definition.name, {
+    level: 'info',
+    write: (line) => stderr.write(line + '\n'),
+  });
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(options.argv ?? process.argv.slice(2));
+    definition.validate?.(args);
+  } catch (error) {
+    stderr.write(`${(error as Error).message}\n\n${usage(definition)}\n`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    (options.stdout ?? process.stdout).write(`${usage(definition)}\n`);
+    return EXIT.ok;
+  }
+
+  let api: ConnectedApi | null = null;
+  try {
+    api = await connectApi({
+      env: withDotenv(options.env ?? process.env),
+      forceSandbox: args.sandbox,
+      log,
+      overrides: options.clientOverrides,
+    });
+    return await execute(definition, args, api, log, stderr, options.signal);
+  } catch (error) {
+    return reportFailure(error, log);
+  } finally {
+    await api?.close();
+  }
+}
+
+/** Runs a pipeline as the main module: SIGINT stops it cleanly, the exit code is set. */
+export function runMain(definition: PipelineDefinition): void {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  runPipeline(definition, { signal: controller.signal }).then((code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+}
+
+async function execute(
+  definition: PipelineDefinition,
+  args: CliArgs,
+  api: ConnectedApi,
+  log: Logger,
+  stderr: NodeJS.WriteStream,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const { client } = api;
+  const nowMs = api.sandbox ? api.sandbox.clock.now() : Date.now();
+  const context: PipelineContext = {
+    args,
+    time: client.time,
+    nowMs,
+    yesterday: DateTime.fromMillis(nowMs, { zone: client.time.zone })
+      .minus({ days: 1 })
+      .toISODate()!,
+  };
+  const streams = selectStreams(definition.streams(context), args.objects);
+
+  if (args.dryRun) {
+    stderr.write(`${describePlan(streams, client.time)}\n`);
+    return EXIT.ok;
+  }
+
+  const state = await FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
+  const stats = new RunStats();
+  const display = new ProgressDisplay(stats, { stream: stderr });
+  client.on('request', (e) => stats.onCall(e.object));
+  client.on('retry', (e) => stats.onRetry(e.object));
+  try {
+    const extraColumns = await customFieldColumns(client, streams);
+    const sink = () => sinkFor(args, { state, extraColumns, nowMs });
+    const runs = streams.map((stream) =>
+      streamCommits(stream, { api: client, state, stats, sink }),
+    );
+    display.start();
+    await runUntil(merge(...runs), signal);
+    return signal?.aborted ? stopped(log) : EXIT.ok;
+  } finally {
+    display.stop();
+    stderr.write(`\n${summaryTable(stats, api.sandbox?.settings.dailyQuota)}\n`);
+    await state.close();
+  }
+}
+
+/** Subscribes until the run completes, fails, or the signal aborts it. */
+function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined) {
+  return new Promise<void>((resolve, reject) => {
+    const subscription: Subscription = run.subscribe({ error: reject, complete: resolve });
+    signal?.addEventListener('abort', () => {
+      subscription.unsubscribe();
+      resolve();
+    });
+  });
+}
+
+function stopped(log: Logger): number {
+  log.warn('interrupted: state is saved up to the last committed file; run again to resume');
+  return EXIT.interrupted;
+}
+
+function reportFailure(error: unknown, log: Logger): number {
+  if (error instanceof QuotaError) {
+    const at = new Date(error.resetsAtMs).toISOString();
+    log.error(`${error.message}; state is saved; run again after the quota resets at ${at}`);
+  } else if (error instanceof OutputClosedError) {
+    return EXIT.ok;
+  } else if (error instanceof ConfigError || error instanceof UsageError) {
+    log.error(error.message);
+  } else {
+    log.error(error instanceof Error ? error.message : String(error));
+  }
+  return exitCodeFor(error);
+}
+
+function withDotenv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const fromFile: Record<string, string> = {};
+  loadDotenv({ processEnv: fromFile, quiet: true });
+  return { ...fromFile, ...env };
+}
+
+function usage(definition: PipelineDefinition): string {
+  return `Usage: npx ts-node pipelines/${definition.name}.ts [options]\n\n` +
+    `${definition.description}\n\n${USAGE_OPTIONS}`;
+}
+
