@@ -55,10 +55,11 @@ export type SinkEvent =
   /** A temp file of a dead run was removed. */
   | { type: 'temp-removed'; path: string }
   /**
-   * A record key that is neither a catalogue field nor a declared extra column, first seen:
-   * its values are not written. Declare it through `extraColumns` to keep it.
+   * At a window's commit: record keys that are neither catalogue fields nor declared extra
+   * columns, with how many values each had. Those values were not written; declare the key
+   * through `extraColumns` to keep it.
    */
-  | { type: 'unknown-key'; object: string; key: string };
+  | { type: 'ignored-keys'; stream: string; object: string; counts: Record<string, number> };
 
 interface OpenPart {
   dir: string;
@@ -85,6 +86,8 @@ interface Group {
   produced: Set<string>;
   dirs: Set<string>;
   rows: number;
+  /** Values of undeclared keys left out, by key. */
+  ignored: Record<string, number>;
 }
 
 /**
@@ -120,7 +123,6 @@ export function fileSink(
 class FileSink {
   private readonly groups = new Map<string, Group>();
   private readonly cleaned = new Set<string>();
-  private readonly unknown = new Set<string>();
   private readonly extractedAtMs: number;
   private readonly maxFileRows: number;
   private readonly maxFileBytes: number;
@@ -150,7 +152,7 @@ class FileSink {
 
   private async write(page: Page): Promise<Commit | null> {
     const group = await this.group(page);
-    this.noteUnknownKeys(group, page.rows);
+    this.countIgnoredKeys(group, page.rows);
 
     for (const [date, rows] of this.route(group, page.rows)) {
       const part = group.parts.get(date) ?? (await this.openPart(group, date));
@@ -189,6 +191,7 @@ class FileSink {
       produced: new Set(),
       dirs: new Set(),
       rows: 0,
+      ignored: {},
     };
     this.groups.set(key, group);
     return group;
@@ -202,14 +205,11 @@ class FileSink {
     }
   }
 
-  private noteUnknownKeys(group: Group, rows: readonly PardotRecord[]): void {
+  private countIgnoredKeys(group: Group, rows: readonly PardotRecord[]): void {
     for (const row of rows) {
       for (const key in row) {
-        if (group.known.has(key)) continue;
-        const id = `${group.spec.name}\u0000${key}`;
-        if (this.unknown.has(id)) continue;
-        this.unknown.add(id);
-        this.options.onEvent?.({ type: 'unknown-key', object: group.spec.name, key });
+        if (group.known.has(key) || row[key] === undefined) continue;
+        group.ignored[key] = (group.ignored[key] ?? 0) + 1;
       }
     }
   }
@@ -262,6 +262,10 @@ class FileSink {
   private async commitWindow(group: Group): Promise<Commit> {
     const commit = await this.commitParts(group, true);
     await this.removeStaleParts(group);
+    if (Object.keys(group.ignored).length > 0) {
+      const { stream, ignored: counts } = group;
+      this.options.onEvent?.({ type: 'ignored-keys', stream, object: group.spec.name, counts });
+    }
     this.groups.delete(`${group.stream}\u0000${group.window.startMs}\u0000${group.window.endMs}`);
     return commit;
   }

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { objectSpec, OBJECT_NAMES } from '../../src/pardot/catalogue';
+import type { PardotRecord } from '../../src/pardot/types';
+import type { SinkEvent } from '../../src/sinks/fileSink';
 import { parquetSink } from '../../src/sinks/parquetSink';
 import { tableColumns } from '../../src/sinks/tableColumns';
 import { duck } from './fixtures/duck';
@@ -195,6 +197,68 @@ describe('parquetSink', () => {
         `from read_parquet('${out}/tag_object/**/*.parquet')`,
     );
     expect(stats).toEqual([{ n: 60, d: 60 }]);
+  });
+
+  it('writes declared custom fields as typed columns and counts undeclared keys', async () => {
+    const out = lake();
+    const rows = syntheticRecords('prospect', 3, BASE_MS).map((row, i) => ({
+      ...row,
+      Interests__c: i === 1 ? null : ['Parquet', `emoji 😀 ${i}`, 'say "hi"\nbye'],
+      Budget__c: i === 2 ? undefined : i * 1.5,
+      'custom:email': `other${i}@example.com`,
+      Undeclared__c: 'x',
+    })) as PardotRecord[];
+    const extraColumns = {
+      prospect: [
+        { name: 'Interests__c', type: 'list' as const },
+        { name: 'Budget__c', type: 'num' as const },
+        { name: 'email', type: 'str' as const, key: 'custom:email' },
+      ],
+    };
+    const events: SinkEvent[] = [];
+
+    await run(
+      pagesOf('prospect', WINDOW, rows, 2),
+      parquetSink({
+        out,
+        extractedAtMs: EXTRACTED_MS,
+        extraColumns,
+        onEvent: (e) => events.push(e),
+      }),
+    );
+
+    const glob = `${out}/prospect/**/*.parquet`;
+    const described = await duck(`describe select * from read_parquet('${glob}')`);
+    expect(described.slice(-4).map((c) => [c.column_name, c.column_type])).toEqual([
+      ['Interests__c', 'VARCHAR[]'],
+      ['Budget__c', 'DOUBLE'],
+      ['email__custom', 'VARCHAR'],
+      ['date', 'DATE'],
+    ]);
+    const back = await duck(
+      `select Interests__c, Budget__c, email__custom from read_parquet('${glob}') order by id`,
+    );
+    expect(back).toEqual([
+      {
+        Interests__c: ['Parquet', 'emoji 😀 0', 'say "hi"\nbye'],
+        Budget__c: 0,
+        email__custom: 'other0@example.com',
+      },
+      { Interests__c: null, Budget__c: 1.5, email__custom: 'other1@example.com' },
+      {
+        Interests__c: ['Parquet', 'emoji 😀 2', 'say "hi"\nbye'],
+        Budget__c: null,
+        email__custom: 'other2@example.com',
+      },
+    ]);
+    expect(events.filter((e) => e.type === 'ignored-keys')).toEqual([
+      {
+        type: 'ignored-keys',
+        stream: 'prospect',
+        object: 'prospect',
+        counts: { Undeclared__c: 3 },
+      },
+    ]);
   });
 
   it('writes gzip-compressed parts when asked', async () => {
