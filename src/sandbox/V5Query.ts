@@ -26,7 +26,7 @@ interface TokenState {
   e: number;
 }
 
-const CONTROL = new Set(['fields', 'limit', 'orderBy', 'deleted', 'nextPageToken']);
+const CONTROL = new Set(['fields', 'limit', 'orderBy', 'deleted', 'nextPageToken', 'offset']);
 const OPERATORS: Array<[string, 'gt' | 'ge' | 'lt' | 'le']> = [
   ['AfterOrEqualTo', 'ge'],
   ['BeforeOrEqualTo', 'le'],

@@ -65,6 +65,12 @@ describe('sandbox limits', () => {
     expect(oauth.status).toBe(200);
   });
 
+  it('closes the socket mid-body when told to', async () => {
+    sandbox.settings.faults.socketClose = 1;
+
+    await expect(call(sandbox, QUERY)).rejects.toThrow();
+  });
+
   it('truncates bodies when told to', async () => {
     sandbox.settings.faults.truncatedBody = 1;
 
