@@ -42,6 +42,7 @@ describe('querySource', () => {
         expect(sorted(ids)).toEqual(rows.map((r) => r.id));
         expect(pages.map((p) => p.last)).toEqual(pages.map((_, i) => i === pages.length - 1));
         expect(pages[pages.length - 1].mark).toEqual({ atMs: NOON + 5 * SECOND, id: 14 + count });
+        expect(api.requests.filter((r) => r.offset !== undefined)).toEqual([]);
       });
     }
 

@@ -18,6 +18,8 @@ export interface FakeRow {
   id: number;
   createdMs: number;
   updatedMs?: number;
+  /** Parent id (a visit's visitor), matched by `visitor_ids`. */
+  parentId?: number;
   /** The row is hidden until this many calls were made (a slow replica). Default 0. */
   visibleFromCall?: number;
 }
@@ -161,11 +163,11 @@ export class FakePardotApi implements PardotApi {
     this.requests.push(params);
     const limit = Number(params.limit ?? 200);
     if (limit > maxLimit) throw new BadRequestError('limit too large', { pardotCode: 23 });
-    if (params.offset !== undefined) throw new Error('the fake refuses offset paging');
+    const offset = Number(params.offset ?? 0);
 
     const rows = this.visible().filter((r) => this.matches(r, params));
     rows.sort(this.order(String(params.sort_by ?? 'id'), String(params.sort_order ?? 'ascending')));
-    return rows.slice(0, limit);
+    return rows.slice(offset, offset + limit);
   }
 
   private matches(r: FakeRow, p: QueryParams): boolean {
@@ -183,6 +185,8 @@ export class FakePardotApi implements PardotApi {
     };
     const updated = r.updatedMs ?? r.createdMs;
     const idOk = p.id_greater_than === undefined || r.id > Number(p.id_greater_than);
+    const parents = p.visitor_ids === undefined ? null : String(p.visitor_ids).split(',').map(Number);
+    if (parents && !parents.includes(r.parentId ?? -1)) return false;
     return idOk && after('created', r.createdMs) && before('created', r.createdMs) &&
       after('updated', updated) && before('updated', updated);
   }
