@@ -1,8 +1,10 @@
 /**
  * Parquet sink throughput and memory for visitor activities.
  *
- *   npx ts-node bench/parquet-sink.ts            # 100k and 1M rows, each in its own process
- *   npx ts-node bench/parquet-sink.ts 250000     # one size, in this process
+ *   npx ts-node bench/parquet-sink.ts                   # 100k and 1M rows
+ *   npx ts-node bench/parquet-sink.ts 300000,3000000    # other sizes
+ *
+ * Each size runs in its own child process (`--child <rows>`).
  *
  * Rows are generated page by page (1,000 a page, as a v4 export would deliver them), so the
  * peak RSS shows what the sink keeps, not the input. Peak RSS is the child's
@@ -100,7 +102,7 @@ async function measure(total: number): Promise<Record<string, number>> {
 function child(total: number): Record<string, number> {
   const result = spawnSync(
     process.execPath,
-    ['-r', 'ts-node/register', __filename, String(total)],
+    ['-r', 'ts-node/register', __filename, '--child', String(total)],
     {
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
       encoding: 'utf8',
@@ -111,15 +113,16 @@ function child(total: number): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const size = Number(process.argv[2]);
-  if (size > 0) {
-    process.stdout.write(JSON.stringify(await measure(size)) + '\n');
+  if (process.argv[2] === '--child') {
+    process.stdout.write(JSON.stringify(await measure(Number(process.argv[3]))) + '\n');
     return;
   }
-  const results = [100_000, 1_000_000].map(child);
+  const sizes = (process.argv[2] ?? '100000,1000000').split(',').map(Number);
+  const results = sizes.map(child);
   console.table(results);
-  const [small, large] = results;
-  console.log(`peak RSS 1M / 100k: ${(large.peakRssMiB / small.peakRssMiB).toFixed(2)}x`);
+  const [first, last] = [results[0], results[results.length - 1]];
+  const ratio = (last.peakRssMiB / first.peakRssMiB).toFixed(2);
+  console.log(`peak RSS ${last.rows} rows / ${first.rows} rows: ${ratio}x`);
 }
 
 void main();
