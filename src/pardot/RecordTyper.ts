@@ -31,8 +31,12 @@ export class RecordTyper {
     for (const field of spec.fields) {
       const column = { name: field.name, convert: converterFor(field.type, form, time) };
       this.columns.set(field.name, column);
-      const v5 = v5FieldName(field);
-      if (v5 && v5 !== field.name && !this.columns.has(v5)) this.columns.set(v5, column);
+      // v5 replies use the catalogue's v5 name; v5 export headers may use the plain camelCase.
+      for (const alias of [v5FieldName(field), camelCase(field.name)]) {
+        if (alias && alias !== field.name && !this.columns.has(alias)) {
+          this.columns.set(alias, column);
+        }
+      }
     }
   }
 
@@ -50,6 +54,10 @@ export class RecordTyper {
     }
     return out;
   }
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function converterFor(type: FieldType, form: TimestampForm, time: () => LocalTime): Converter {
