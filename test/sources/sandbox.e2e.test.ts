@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { fixed, growing, type PollSchedule } from '../../src/operators/pollSchedules';
+import { ExportFailedError } from '../../src/pardot/errors';
+import { PardotClient } from '../../src/pardot/PardotClient';
+import { type Sandbox, startSandbox } from '../../src/sandbox';
+import { ExportQueue } from '../../src/sources/ExportQueue';
+import { exportSource, type ExportSourceOptions } from '../../src/sources/exportSource';
+import { querySource } from '../../src/sources/querySource';
+import type { TimeWindow } from '../../src/sources/types';
+import { collect, idsOf } from './collect';
+import { MemoryStateStore } from './fakes/MemoryStateStore';
+import { SandboxScheduler } from './SandboxScheduler';
+
+const NOW = Date.parse('2024-11-20T17:00:00Z');
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+// A local day in New York, three days before the sandbox's now.
+const DAY: TimeWindow = { startMs: Date.parse('2024-11-17T05:00:00Z'), endMs: Date.parse('2024-11-18T05:00:00Z') };
+const BURST_MS = DAY.startMs + 14 * HOUR + 30 * MINUTE;
+
+const opened: Array<{ close(): Promise<void> }> = [];
+
+afterEach(async () => {
+  while (opened.length > 0) await opened.pop()!.close();
+});
+
+async function setUp(version: 4 | 5 = 4, settings: Partial<Sandbox['settings']> = {}) {
+  const sb = await startSandbox({
+    nowMs: NOW,
+    historyDays: 10,
+    visitorActivitiesPerDay: 300,
+    settings: { exportProcessingMs: 15 * MINUTE, exportQueueMs: 0, ...settings },
+  });
+  const client = new PardotClient({
+    apiUrl: sb.url,
+    loginUrl: sb.loginUrl,
+    businessUnitId: sb.businessUnitId,
+    credentials: { kind: 'jwt', ...sb.credentials },
+    clock: sb.clock,
+    version,
+  });
+  opened.push(sb, client);
+  await client.connect();
+  return { sb, client };
+}
+
+function truthIds(sb: Sandbox, window: TimeWindow): number[] {
+  return sb.truth.list('visitorActivity', { from: window.startMs, to: window.endMs }).map((r) => r.id as number);
+}
+
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
+function exportOptions(sb: Sandbox, extra: Partial<ExportSourceOptions> = {}): ExportSourceOptions {
+  return {
+    object: 'visitorActivity',
+    window: DAY,
+    queue: new ExportQueue(),
+    scheduler: new SandboxScheduler(sb.clock),
+    ...extra,
+  };
+}
+
+function reads(sb: Sandbox): number {
+  return sb.log.entries.filter((e) => e.path.includes('/do/read/')).length;
+}
+
+describe('sources against the sandbox through PardotClient', () => {
+  for (const inclusiveFilters of [false, true]) {
+    for (const count of [450, 1200]) {
+      it(`pulls ${count} rows sharing one second exactly once (${inclusiveFilters ? 'inclusive' : 'strict'})`, async () => {
+        const { sb, client } = await setUp(4, { inclusiveFilters });
+        sb.insert('visitorActivity', Array.from({ length: count }, () => ({ created_at: BURST_MS, type: 1 })));
+
+        const pages = await collect(querySource(client, { object: 'visitorActivity', window: DAY }), 30_000);
+
+        const ids = idsOf(pages);
+        expect(ids.length).toBe(new Set(ids).size);
+        expect(sorted(ids)).toEqual(truthIds(sb, DAY));
+        expect(ids.length).toBeGreaterThan(count);
+      });
+    }
+  }
+
+  it('restarts a v5 chain cut by a small cap and pulls every row once', async () => {
+    const { sb, client } = await setUp(5);
+    sb.settings.v5ChainCap = 250;
+    sb.insert('visitorActivity', Array.from({ length: 450 }, () => ({ created_at: BURST_MS, type: 1 })));
+    const chains = vi.spyOn(client, 'queryV5');
+
+    const pages = await collect(querySource(client, { object: 'visitorActivity', window: DAY, limit: 100 }), 30_000);
+
+    expect(sorted(idsOf(pages))).toEqual(truthIds(sb, DAY));
+    const orders = chains.mock.calls.map(([, params]) => params.orderBy);
+    expect(orders.length).toBeGreaterThan(1);
+    expect(orders[0]).toBe('createdAt ASC,id ASC');
+    expect(orders.includes('id ASC')).toBe(true);
+  });
+
+  for (const [label, rowsPerFile, window] of [
+    ['0 files', 100_000, { startMs: NOW - 300 * 86_400_000, endMs: NOW - 299 * 86_400_000 }],
+    ['1 file', 100_000, DAY],
+    ['3 files', 0, DAY],
+  ] as const) {
+    it(`exports a window with ${label} and emits every row once`, async () => {
+      const { sb, client } = await setUp();
+      const expected = truthIds(sb, window);
+      sb.settings.exportRowsPerFile = rowsPerFile || Math.ceil(expected.length / 3);
+
+      const pages = await collect(exportSource(client, exportOptions(sb, { window, pageSize: 100 })), 30_000);
+
+      const downloads = sb.log.entries.filter((e) => e.path.includes('downloadResults')).length;
+      expect(downloads).toBe(label === '0 files' ? 0 : label === '1 file' ? 1 : 3);
+      expect(sorted(idsOf(pages))).toEqual(expected);
+      expect(pages.at(-1)!.last).toBe(true);
+    });
+  }
+
+  it('fails with ExportFailedError when every export fails, after re-creating it', async () => {
+    const { sb, client } = await setUp();
+    sb.settings.faults.exportFailed = 1;
+
+    const failure = collect(exportSource(client, exportOptions(sb, { maxRecreates: 1 })), 30_000);
+
+    await expect(failure).rejects.toBeInstanceOf(ExportFailedError);
+    expect(sb.log.entries.filter((e) => e.path.includes('/do/create')).length).toBe(2);
+  });
+
+  it('resumes polling the saved export id after a restart', async () => {
+    const { sb, client } = await setUp();
+    const store = new MemoryStateStore();
+    const slow = exportOptions(sb, { store, schedule: fixed(MINUTE) });
+    const first = exportSource(client, slow).subscribe();
+    await waitFor(() => reads(sb) >= 2);
+    first.unsubscribe();
+    const savedId = store.exportFor('visitorActivity', DAY)!.id;
+
+    const pages = await collect(exportSource(client, exportOptions(sb, { store })), 30_000);
+
+    expect(sb.log.entries.filter((e) => e.path.includes('/do/create')).length).toBe(1);
+    expect(sb.log.entries.some((e) => e.path.includes(`/do/read/id/${savedId}`))).toBe(true);
+    expect(sorted(idsOf(pages))).toEqual(truthIds(sb, DAY));
+  });
+
+  for (const [name, schedule] of [
+    ['growing', growing],
+    ['fixed 2m', fixed(2 * MINUTE)],
+  ] as Array<[string, PollSchedule]>) {
+    it(`polls a 15-minute export as often as the ${name} schedule implies`, async () => {
+      const { sb, client } = await setUp();
+
+      await collect(exportSource(client, exportOptions(sb, { schedule })), 30_000);
+
+      expect(reads(sb)).toBe(impliedPolls(schedule, 15 * MINUTE));
+    });
+  }
+
+  it('polls once when the adaptive schedule starts at the usual duration', async () => {
+    const { sb, client } = await setUp();
+    const store = new MemoryStateStore();
+    await store.addExportDuration('visitorActivity', 15 * MINUTE);
+
+    await collect(exportSource(client, exportOptions(sb, { store })), 30_000);
+
+    expect(reads(sb)).toBe(1);
+    expect(store.exportDurations('visitorActivity')).toEqual([15 * MINUTE, 15 * MINUTE]);
+  });
+});
+
+/** The first k whose summed delays reach the duration. */
+function impliedPolls(schedule: PollSchedule, durationMs: number): number {
+  let elapsed = 0;
+  let k = 0;
+  while (elapsed < durationMs) elapsed += schedule(k++);
+  return k;
+}
+
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
