@@ -614,8 +614,9 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     const started = this.clock.now();
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const token = await this.tokens.token();
+      let token = '';
       try {
+        token = await this.tokens.token();
         return await once(token, attempt);
       } catch (raw) {
         const error = this.scrubError(withContext(raw, { ...this.context(call), attempt }));
@@ -799,14 +800,15 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return error;
   }
 
+  /** Posts to the OAuth endpoint; 5xx replies and network faults are retried, bounded. */
   private async postTokenForm(
     form: Record<string, string>,
   ): Promise<{ status: number; text: string }> {
     const url = `${this.loginUrl}/services/oauth2/token`;
     const call: Call = { operation: 'oauth.token', method: 'POST', url: () => url };
     const retry = this.options.retry ?? {};
-    const tries = retry.tries ?? 6;
     for (let attempt = 1; ; attempt += 1) {
+      let failure: Error;
       try {
         const response = await request(url, {
           method: 'POST',
@@ -815,14 +817,19 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
           body: new URLSearchParams(form).toString(),
         });
         const text = await response.body.text();
-        if (response.statusCode < 500 || attempt >= tries)
-          return { status: response.statusCode, text };
+        const status = response.statusCode;
+        if (status < 500) return { status, text };
+        failure = new RetriableError(`oauth.token: HTTP ${status}`, this.context(call, status));
       } catch (error) {
-        if (attempt >= tries)
-          throw this.scrubError(transportError(error, this.context(call, undefined, attempt)));
+        failure = transportError(error, this.context(call, undefined, attempt));
       }
-      const delayMs = retryDelayMs(attempt, retry);
-      await (retry.sleep ?? sleep)(delayMs);
+      if (!(failure instanceof RetriableError)) throw failure;
+      if (attempt >= (retry.tries ?? 6)) {
+        const message = `oauth.token: gave up after ${attempt} tries: ${failure.message}`;
+        const context = { ...this.context(call, failure.status, attempt), cause: failure };
+        throw this.scrubError(new RetriesExhaustedError(message, context));
+      }
+      await (retry.sleep ?? sleep)(retryDelayMs(attempt, retry));
     }
   }
 }
@@ -940,7 +947,7 @@ function withContext(
   target.operation ??= context.operation;
   target.object ??= context.object;
   target.status ??= context.status;
-  target.attempt = context.attempt ?? target.attempt;
+  target.attempt ??= context.attempt;
   return error;
 }
 

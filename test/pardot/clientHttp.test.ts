@@ -474,3 +474,34 @@ describe('PardotClient quota', () => {
     });
   });
 });
+
+describe('PardotClient OAuth faults', () => {
+  it('retries a failing token endpoint, then gives up with the cause', async () => {
+    const api = await setUp({ api: ok, oauth: () => ({ status: 503, body: '' }) });
+
+    const error = await api.connect().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetriesExhaustedError);
+    expect(error).toMatchObject({ operation: 'oauth.token', attempt: 6, status: 503 });
+    expect(tokenCalls()).toHaveLength(6);
+    expect(apiCalls()).toHaveLength(0);
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const api = await setUp({ api: (req) => (req.path === QUERY ? { status: 500 } : ok()) });
+    await api.connect();
+    const controller = new AbortController();
+    const sleeps: number[] = [];
+    api.on('retry', (e) => {
+      sleeps.push(e.attempt);
+      controller.abort(new Error('stopped by the caller'));
+    });
+
+    const error = await api
+      .query('visitorActivity', {}, { signal: controller.signal })
+      .catch((e: unknown) => e);
+
+    expect((error as Error).message).toBe('stopped by the caller');
+    expect(sleeps).toEqual([1]);
+  });
+});
