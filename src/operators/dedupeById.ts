@@ -34,20 +34,20 @@ export function dedupeById(options: DedupeByIdOptions = {}): OperatorFunction<Pa
       const seen = new Set<number>();
       let scope = '';
       return source.pipe(
-      map((page) => {
-        const pageScope = `${page.stream}|${page.window.startMs}|${page.window.endMs}`;
-        if (perWindow && pageScope !== scope) seen.clear();
-        scope = pageScope;
+        map((page) => {
+          const pageScope = `${page.stream}|${page.window.startMs}|${page.window.endMs}`;
+          if (perWindow && pageScope !== scope) seen.clear();
+          scope = pageScope;
 
-        const rows = page.rows.filter((row) => {
-          const id = row.id;
-          if (typeof id !== 'number') return true;
-          if (seen.has(id)) return false;
-          remember(seen, id, maxIds);
-          return true;
-        });
-        return rows.length === page.rows.length ? page : { ...page, rows };
-      }),
+          const rows = page.rows.filter((row) => {
+            const id = row.id;
+            if (typeof id !== 'number') return true;
+            if (seen.has(id)) return false;
+            remember(seen, id, maxIds);
+            return true;
+          });
+          return rows.length === page.rows.length ? page : { ...page, rows };
+        }),
       );
     });
 }

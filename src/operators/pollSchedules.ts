@@ -36,7 +36,10 @@ export interface AdaptiveOptions {
  * A daily export that usually takes 15 minutes is read once or twice instead of six times.
  * With no history it behaves as `fallback`.
  */
-export function adaptive(durationsMs: readonly number[], options: AdaptiveOptions = {}): PollSchedule {
+export function adaptive(
+  durationsMs: readonly number[],
+  options: AdaptiveOptions = {},
+): PollSchedule {
   const recent = durationsMs.slice(-(options.sample ?? 5)).filter((d) => d > 0);
   if (recent.length === 0) return options.fallback ?? growing;
 
@@ -54,7 +57,8 @@ export function parsePollSchedule(text: string, durationsMs: readonly number[] =
   if (text === 'adaptive') return adaptive(durationsMs);
 
   const m = /^(\d+)(ms|s|m)$/.exec(text.trim());
-  if (!m) throw new ConfigError(`'${text}' is not a poll schedule: use growing, adaptive, 30s or 2m`);
+  if (!m)
+    throw new ConfigError(`'${text}' is not a poll schedule: use growing, adaptive, 30s or 2m`);
   const unitMs = m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : MINUTE_MS;
   return fixed(Number(m[1]) * unitMs);
 }

@@ -16,7 +16,7 @@ export interface RetryTransientOptions {
   baseDelayMs?: number;
   /** Upper bound of one delay, milliseconds. Default 60000. */
   maxDelayMs?: number;
-  /** Total time bound from subscription, milliseconds; no retry would end past it. Default 600000. */
+  /** Total time bound from subscription, milliseconds; no wait ends past it. Default 600000. */
   maxElapsedMs?: number;
   /** Random source in [0, 1) for the jitter. Default Math.random. */
   random?: () => number;
@@ -53,7 +53,9 @@ export function transientDelayMs(attempt: number, options: RetryTransientOptions
  * @example
  * defer(() => api.query('prospect', params)).pipe(retryTransient({ count: 3 })).subscribe();
  */
-export function retryTransient<T>(options: RetryTransientOptions = {}): MonoTypeOperatorFunction<T> {
+export function retryTransient<T>(
+  options: RetryTransientOptions = {},
+): MonoTypeOperatorFunction<T> {
   const count = options.count ?? 5;
   const maxElapsedMs = options.maxElapsedMs ?? 600_000;
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -78,14 +80,21 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
     });
 }
 
-function exhausted(error: RetriableError, attempt: number, elapsedMs: number): RetriesExhaustedError {
+function exhausted(
+  error: RetriableError,
+  attempt: number,
+  elapsedMs: number,
+): RetriesExhaustedError {
   const seconds = Math.round(elapsedMs / 1000);
-  return new RetriesExhaustedError(`gave up after ${attempt} tries in ${seconds} s: ${error.message}`, {
-    object: error.object,
-    operation: error.operation,
-    pardotCode: error.pardotCode,
-    status: error.status,
-    attempt,
-    cause: error,
-  });
+  return new RetriesExhaustedError(
+    `gave up after ${attempt} tries in ${seconds} s: ${error.message}`,
+    {
+      object: error.object,
+      operation: error.operation,
+      pardotCode: error.pardotCode,
+      status: error.status,
+      attempt,
+      cause: error,
+    },
+  );
 }

@@ -41,14 +41,24 @@ export interface ChildQuerySourceOptions {
  * @example
  * childQuerySource(api, { object: 'visit', parentIds$: visitorIds$, param: 'visitor_ids' });
  */
-export function childQuerySource(api: PardotApi, options: ChildQuerySourceOptions): Observable<Page> {
+export function childQuerySource(
+  api: PardotApi,
+  options: ChildQuerySourceOptions,
+): Observable<Page> {
   const spec = objectSpec(options.object);
   if (spec.requiresOneOf && !spec.requiresOneOf.includes(options.param)) {
-    throw new ConfigError(`${spec.name} is read by ${spec.requiresOneOf.join(', ')}, not ${options.param}`, {
-      object: spec.name,
-    });
+    throw new ConfigError(
+      `${spec.name} is read by ${spec.requiresOneOf.join(', ')}, not ${options.param}`,
+      {
+        object: spec.name,
+      },
+    );
   }
-  const label = { stream: options.stream ?? spec.name, object: spec.name, window: options.window ?? { startMs: 0, endMs: 0 } };
+  const label = {
+    stream: options.stream ?? spec.name,
+    object: spec.name,
+    window: options.window ?? { startMs: 0, endMs: 0 },
+  };
   const limit = options.limit ?? 200;
 
   const read = (ids: number[]): Observable<PardotRecord[]> =>
@@ -66,12 +76,24 @@ export function childQuerySource(api: PardotApi, options: ChildQuerySourceOption
     concatMap((ids) => read(ids)),
     map((rows): Page => ({ ...label, rows, mark: null, last: false })),
   );
-  return concat(pages, defer(() => of<Page>({ ...label, rows: [], mark: null, last: true })));
+  return concat(
+    pages,
+    defer(() => of<Page>({ ...label, rows: [], mark: null, last: true })),
+  );
 }
 
-function fetch(api: PardotApi, object: string, options: ChildQuerySourceOptions, ids: number[], limit: number, offset?: number) {
+function fetch(
+  api: PardotApi,
+  object: string,
+  options: ChildQuerySourceOptions,
+  ids: number[],
+  limit: number,
+  offset?: number,
+) {
   const params: QueryParams = { ...options.params, [options.param]: ids.join(','), limit, offset };
-  return fromAbortable((signal) => api.queryPost(object, params, { signal }).then((page) => page.rows));
+  return fromAbortable((signal) =>
+    api.queryPost(object, params, { signal }).then((page) => page.rows),
+  );
 }
 
 function byOffset(
@@ -84,7 +106,9 @@ function byOffset(
 ): Observable<PardotRecord[]> {
   const next = (offset: number): Observable<PardotRecord[]> =>
     fetch(api, object, options, [id], limit, offset).pipe(
-      concatMap((rows) => (rows.length < limit ? of(rows) : concat(of(rows), next(offset + limit)))),
+      concatMap((rows) =>
+        rows.length < limit ? of(rows) : concat(of(rows), next(offset + limit)),
+      ),
     );
   return concat(of(first), next(limit));
 }

@@ -79,7 +79,9 @@ export function checkStep(step: WindowStep): void {
   const [unit, n] = Object.entries(step)[0] as [string, number];
   const limit = unit === 'months' ? 12 : unit === 'days' ? 365 : 8760;
   if (!Number.isInteger(n) || n < 1 || n > limit) {
-    throw new ConfigError(`window step ${n} ${unit} is outside 1..${limit}: a window spans at most a year`);
+    throw new ConfigError(
+      `window step ${n} ${unit} is outside 1..${limit}: a window spans at most a year`,
+    );
   }
 }
 

@@ -6,7 +6,6 @@ import {
   from,
   map,
   type Observable,
-
   type SchedulerLike,
   throwError,
 } from 'rxjs';
@@ -91,25 +90,37 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
   const queue = options.queue ?? defaultExportQueue;
 
   return defer(() => queue.run(job.ready())).pipe(
-    concatMap((done) => pagesFrom({ stream, object: spec.name, window: options.window }, null, (signal) =>
-      exportFileChunks(api, done.resultRefs, {
-        object: spec.name,
-        field: spec.exportProcedures![request.procedure].field,
-        window: options.window,
-        pageSize: options.pageSize ?? 5000,
-        signal,
-      }),
-    )),
+    concatMap((done) =>
+      pagesFrom({ stream, object: spec.name, window: options.window }, null, (signal) =>
+        exportFileChunks(api, done.resultRefs, {
+          object: spec.name,
+          field: spec.exportProcedures![request.procedure].field,
+          window: options.window,
+          pageSize: options.pageSize ?? 5000,
+          signal,
+        }),
+      ),
+    ),
   );
 }
 
 /** The create request for a window: bounds strict, one second before the start and at the end. */
-export function exportRequest(api: PardotApi, spec: ObjectSpec, options: ExportSourceOptions): ExportRequest {
+export function exportRequest(
+  api: PardotApi,
+  spec: ObjectSpec,
+  options: ExportSourceOptions,
+): ExportRequest {
   const procedures = spec.exportProcedures ?? {};
-  const fallback = spec.kind === 'event' && procedures.filter_by_created_at ? 'filter_by_created_at' : Object.keys(procedures)[0];
+  const fallback =
+    spec.kind === 'event' && procedures.filter_by_created_at
+      ? 'filter_by_created_at'
+      : Object.keys(procedures)[0];
   const procedure = options.procedure ?? fallback;
   const found = procedure ? procedures[procedure] : undefined;
-  if (!found) throw new ConfigError(`${spec.name} has no export procedure '${procedure}'`, { object: spec.name });
+  if (!found)
+    throw new ConfigError(`${spec.name} has no export procedure '${procedure}'`, {
+      object: spec.name,
+    });
 
   const prefix = found.field.replace('_at', '');
   return {
@@ -187,10 +198,15 @@ class ExportJobRunner {
     if (budget <= 0) {
       const why = job.isExpired ? 'expired' : 'failed';
       return throwError(
-        () => new ExportFailedError(`export ${job.id} of ${this.spec.name} ${why}; run again later`, job.id, {
-          object: this.spec.name,
-          operation: 'export.read',
-        }),
+        () =>
+          new ExportFailedError(
+            `export ${job.id} of ${this.spec.name} ${why}; run again later`,
+            job.id,
+            {
+              object: this.spec.name,
+              operation: 'export.read',
+            },
+          ),
       );
     }
     return this.create(record.request, budget - 1);
@@ -200,4 +216,3 @@ class ExportJobRunner {
 function isExportStateError(error: unknown): boolean {
   return error instanceof PardotPipesError && error.pardotCode === EXPORT_STATE_CODE;
 }
-

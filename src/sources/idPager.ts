@@ -15,10 +15,15 @@ export async function* idPager(
   let lastId = fromId;
 
   for (;;) {
-    const rows = await fetchRows(ctx, byTime ? floorMs - SECOND_MS : null, byTime ? ctx.window.endMs : null, {
-      id_greater_than: lastId > 0 ? lastId : undefined,
-      ...(ctx.plan.idSortable ? { sort_by: 'id', sort_order: 'ascending' } : {}),
-    });
+    const rows = await fetchRows(
+      ctx,
+      byTime ? floorMs - SECOND_MS : null,
+      byTime ? ctx.window.endMs : null,
+      {
+        id_greater_than: lastId > 0 ? lastId : undefined,
+        ...(ctx.plan.idSortable ? { sort_by: 'id', sort_order: 'ascending' } : {}),
+      },
+    );
 
     const fresh = ctx.tracker.accept(rows);
     lastId = maxId(rows, lastId);

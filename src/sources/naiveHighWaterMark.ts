@@ -29,13 +29,20 @@ export interface NaiveHighWaterMarkOptions {
  * @example
  * naiveHighWaterMark(api, { object: 'visitorActivity', window }).subscribe();
  */
-export function naiveHighWaterMark(api: PardotApi, options: NaiveHighWaterMarkOptions): Observable<Page> {
+export function naiveHighWaterMark(
+  api: PardotApi,
+  options: NaiveHighWaterMarkOptions,
+): Observable<Page> {
   const spec = objectSpec(options.object);
   const label = { stream: spec.name, object: spec.name, window: options.window };
   return pagesFrom(label, null, (signal) => guideRecipe(api, options, signal));
 }
 
-async function* guideRecipe(api: PardotApi, options: NaiveHighWaterMarkOptions, signal: AbortSignal): AsyncGenerator<Chunk> {
+async function* guideRecipe(
+  api: PardotApi,
+  options: NaiveHighWaterMarkOptions,
+  signal: AbortSignal,
+): AsyncGenerator<Chunk> {
   const limit = options.limit ?? 200;
   let highWater = api.time.format(options.window.startMs);
 

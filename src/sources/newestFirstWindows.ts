@@ -11,7 +11,10 @@ import {
 } from './dateWindows';
 import type { TimeWindow } from './types';
 
-export interface NewestFirstWindowsOptions extends Pick<DateWindowsOptions, 'start' | 'end' | 'zone'> {
+export interface NewestFirstWindowsOptions extends Pick<
+  DateWindowsOptions,
+  'start' | 'end' | 'zone'
+> {
   /**
    * Window lengths from the newest back; the last one repeats until the range is covered.
    * Default `[{ months: 1 }, { months: 3 }, { months: 8 }]`, the bulk-data guide's schedule.

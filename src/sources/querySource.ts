@@ -82,7 +82,14 @@ async function* readWindow(
   const lookBackMs = options.lookBackMs ?? 0;
   const timeMarks = plan.timeField !== null && (v5 || plan.strategy === 'time');
   const keepMs = lookBackMs + 2000;
-  const tracker = new RowTracker(options.window, plan.timeField, resume, keepMs, spec.name, timeMarks);
+  const tracker = new RowTracker(
+    options.window,
+    plan.timeField,
+    resume,
+    keepMs,
+    spec.name,
+    timeMarks,
+  );
   const ctx: PagerContext = {
     api,
     spec,

@@ -47,9 +47,12 @@ function advance(state: { fromMs: number; stalls: number }, nextMs: number, obje
   state.stalls = nextMs > state.fromMs ? 0 : state.stalls + 1;
   // Two rounds without progress: the first may only have taught us the server is inclusive.
   if (state.stalls > 1) {
-    throw new PagingStalledError(`paging ${object} stopped moving at ${new Date(nextMs).toISOString()}`, {
-      object,
-    });
+    throw new PagingStalledError(
+      `paging ${object} stopped moving at ${new Date(nextMs).toISOString()}`,
+      {
+        object,
+      },
+    );
   }
   state.fromMs = Math.max(state.fromMs, nextMs);
 }
@@ -60,7 +63,11 @@ function advance(state: { fromMs: number; stalls: number }, nextMs: number, obje
  * page every row of the second up to the last id is emitted, so the mark (second, last id)
  * holds, and a run resumed inside the second continues from that id.
  */
-async function* drainSecond(ctx: PagerContext, secondMs: number, inclusive: boolean): AsyncGenerator<Chunk> {
+async function* drainSecond(
+  ctx: PagerContext,
+  secondMs: number,
+  inclusive: boolean,
+): AsyncGenerator<Chunk> {
   const mark = ctx.tracker.mark;
   let lastId = mark && mark.atMs === secondMs ? mark.id : 0;
   const pad = inclusive ? 0 : SECOND_MS;

@@ -66,9 +66,13 @@ async function* chain(
   onRows?: (rows: Chunk['rows']) => void,
 ): AsyncGenerator<Chunk, boolean> {
   const links = new Set<string>();
-  let page = await ctx.api.queryV5(ctx.spec.name, { ...ctx.params, fields: fields(ctx), limit: ctx.limit, ...filters }, {
-    signal: ctx.signal,
-  });
+  let page = await ctx.api.queryV5(
+    ctx.spec.name,
+    { ...ctx.params, fields: fields(ctx), limit: ctx.limit, ...filters },
+    {
+      signal: ctx.signal,
+    },
+  );
   for (;;) {
     onRows?.(page.rows);
     yield { rows: ctx.tracker.accept(page.rows), mark: ctx.tracker.mark };

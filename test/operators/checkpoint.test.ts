@@ -45,10 +45,14 @@ describe('checkpoint', () => {
     const out = await firstValueFrom(of(commit(3)).pipe(checkpoint(store), toArray()));
 
     expect(out).toEqual([commit(3)]);
-    expect(store.progress('visitorActivity', WINDOW_A)).toEqual({ window: WINDOW_A, mark: { atMs: 3000, id: 3 }, done: false });
+    expect(store.progress('visitorActivity', WINDOW_A)).toEqual({
+      window: WINDOW_A,
+      mark: { atMs: 3000, id: 3 },
+      done: false,
+    });
   });
 
-  it('records many commits one at a time in order and clears the export when the window is done', async () => {
+  it('records many commits in order, then clears the window export', async () => {
     const store = new MemoryStateStore(3);
     await store.saveExport('visitorActivity', {
       id: 9,
@@ -78,7 +82,9 @@ describe('checkpoint', () => {
     const store = new MemoryStateStore();
     const failure = new Error('sink failed');
 
-    await expect(firstValueFrom(throwError(() => failure).pipe(checkpoint(store)))).rejects.toBe(failure);
+    await expect(firstValueFrom(throwError(() => failure).pipe(checkpoint(store)))).rejects.toBe(
+      failure,
+    );
     expect(store.writes).toEqual([]);
   });
 

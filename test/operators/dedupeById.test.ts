@@ -32,9 +32,17 @@ describe('dedupeById', () => {
 
   it('drops repeated ids across many pages and keeps emptied pages', () => {
     testScheduler().run(({ cold, expectObservable }) => {
-      const source = cold('-a-b-c|', { a: page([1, 2]), b: page([2, 3]), c: page([3], undefined, true) });
+      const source = cold('-a-b-c|', {
+        a: page([1, 2]),
+        b: page([2, 3]),
+        c: page([3], undefined, true),
+      });
 
-      const expected = { a: page([1, 2]), b: { ...page([2, 3]), rows: [{ id: 3 }] }, c: { ...page([3], undefined, true), rows: [] } };
+      const expected = {
+        a: page([1, 2]),
+        b: { ...page([2, 3]), rows: [{ id: 3 }] },
+        c: { ...page([3], undefined, true), rows: [] },
+      };
       expectObservable(source.pipe(dedupeById())).toBe('-a-b-c|', expected);
     });
   });
@@ -60,7 +68,11 @@ describe('dedupeById', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const failure = new Error('boom');
 
-      expectObservable(cold('-a#', { a: page([1]) }, failure).pipe(dedupeById())).toBe('-a#', { a: page([1]) }, failure);
+      expectObservable(cold('-a#', { a: page([1]) }, failure).pipe(dedupeById())).toBe(
+        '-a#',
+        { a: page([1]) },
+        failure,
+      );
     });
   });
 

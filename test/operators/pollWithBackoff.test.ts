@@ -51,7 +51,11 @@ describe('pollWithBackoff', () => {
     testScheduler().run(({ expectObservable }) => {
       const result = pollWithBackoff(() => EMPTY, { until: () => true, schedule: fixed(5) });
 
-      expectObservable(result).toBe('5ms #', undefined, new BadResponseError('poll ended without a value'));
+      expectObservable(result).toBe(
+        '5ms #',
+        undefined,
+        new BadResponseError('poll ended without a value'),
+      );
     });
   });
 
@@ -59,7 +63,10 @@ describe('pollWithBackoff', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const answer = cold('--(c|)', { c: 'Complete' });
 
-      const result = pollWithBackoff(() => answer, { until: (s) => s === 'Complete', schedule: fixed(3) });
+      const result = pollWithBackoff(() => answer, {
+        until: (s) => s === 'Complete',
+        schedule: fixed(3),
+      });
 
       expectObservable(result).toBe('-----(c|)', { c: 'Complete' });
       expectSubscriptions(answer.subscriptions).toBe('---^-!');
@@ -88,7 +95,10 @@ describe('pollWithBackoff', () => {
     testScheduler().run(({ expectObservable }) => {
       const failure = new BadResponseError('bad body');
 
-      const result = pollWithBackoff(() => throwError(() => failure), { until: () => true, schedule: fixed(4) });
+      const result = pollWithBackoff(() => throwError(() => failure), {
+        until: () => true,
+        schedule: fixed(4),
+      });
 
       expectObservable(result).toBe('4ms #', undefined, failure);
     });

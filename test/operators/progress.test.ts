@@ -28,7 +28,16 @@ describe('progress', () => {
     });
 
     expect(events).toEqual([
-      { type: 'done', stream: '', object: '', window: null, pageRows: 0, pages: 0, rows: 0, windowsDone: 0 },
+      {
+        type: 'done',
+        stream: '',
+        object: '',
+        window: null,
+        pageRows: 0,
+        pages: 0,
+        rows: 0,
+        windowsDone: 0,
+      },
     ]);
   });
 
@@ -37,7 +46,10 @@ describe('progress', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const values = { a: page([1, 2], WINDOW_A, true) };
 
-      expectObservable(cold('-a|', values).pipe(progress((e) => events.push(e)))).toBe('-a|', values);
+      expectObservable(cold('-a|', values).pipe(progress((e) => events.push(e)))).toBe(
+        '-a|',
+        values,
+      );
     });
 
     expect(events[0]).toEqual({
@@ -62,7 +74,12 @@ describe('progress', () => {
       expectObservable(cold('-a-b-c|', values).pipe(progress(emitter))).toBe('-a-b-c|', values);
     });
 
-    expect(totals).toEqual([[1, 2, 0], [2, 3, 1], [3, 3, 1], [3, 3, 1]]);
+    expect(totals).toEqual([
+      [1, 2, 0],
+      [2, 3, 1],
+      [3, 3, 1],
+      [3, 3, 1],
+    ]);
   });
 
   it('passes an error through without a done event', () => {
@@ -70,7 +87,9 @@ describe('progress', () => {
     testScheduler().run(({ cold, expectObservable }) => {
       const failure = new Error('boom');
 
-      expectObservable(cold<Page>('-#', undefined, failure).pipe(progress((e) => events.push(e)))).toBe('-#', undefined, failure);
+      expectObservable(
+        cold<Page>('-#', undefined, failure).pipe(progress((e) => events.push(e))),
+      ).toBe('-#', undefined, failure);
     });
 
     expect(events).toEqual([]);

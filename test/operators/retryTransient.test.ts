@@ -3,11 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 
 import { retryTransient, transientDelayMs } from '../../src/operators/retryTransient';
-import {
-  BadRequestError,
-  RetriableError,
-  RetriesExhaustedError,
-} from '../../src/pardot/errors';
+import { BadRequestError, RetriableError, RetriesExhaustedError } from '../../src/pardot/errors';
 
 function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -79,7 +75,12 @@ describe('retryTransient', () => {
 
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect(error.message).toBe('gave up after 3 tries in 0 s: HTTP 503');
-    expect([error.cause, error.attempt, error.object, error.status]).toEqual([transient, 3, 'prospect', 503]);
+    expect([error.cause, error.attempt, error.object, error.status]).toEqual([
+      transient,
+      3,
+      'prospect',
+      503,
+    ]);
     expect(error.frame).toBe(9);
   });
 

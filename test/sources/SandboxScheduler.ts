@@ -14,7 +14,11 @@ export class SandboxScheduler implements SchedulerLike {
     return this.clock.now();
   }
 
-  schedule<T>(work: (this: SchedulerAction<T>, state: T) => void, delay = 0, state?: T): Subscription {
+  schedule<T>(
+    work: (this: SchedulerAction<T>, state: T) => void,
+    delay = 0,
+    state?: T,
+  ): Subscription {
     const clock = this.clock;
     return asyncScheduler.schedule<T>(
       function (this: SchedulerAction<T>, s?: T) {

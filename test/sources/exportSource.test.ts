@@ -21,7 +21,13 @@ function rows(count: number): FakeRow[] {
 
 function options(extra: Partial<ExportSourceOptions> = {}): ExportSourceOptions {
   // 1 ms between polls keeps these tests fast; poll counts are tested on a virtual clock.
-  return { object: 'visitorActivity', window: WINDOW, schedule: fixed(1), queue: new ExportQueue(), ...extra };
+  return {
+    object: 'visitorActivity',
+    window: WINDOW,
+    schedule: fixed(1),
+    queue: new ExportQueue(),
+    ...extra,
+  };
 }
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -32,7 +38,7 @@ describe('exportSource', () => {
     [700, 1],
     [2500, 3],
   ]) {
-    it(`emits every row of an export with ${files} file(s) once, the last page flagged`, async () => {
+    it(`emits every row of a ${files}-file export once, the last page flagged`, async () => {
       const api = new FakePardotApi(rows(count), zone);
 
       const pages = await collect(exportSource(api, options({ pageSize: 600 })));
@@ -136,7 +142,10 @@ describe('exportSource', () => {
     };
 
     await firstValueFrom(
-      merge(exportSource(api, options({ queue })), exportSource(api, options({ queue, window: other }))).pipe(toArray()),
+      merge(
+        exportSource(api, options({ queue })),
+        exportSource(api, options({ queue, window: other })),
+      ).pipe(toArray()),
     );
 
     expect(statesAtCreate).toEqual([[], ['Complete']]);
@@ -147,7 +156,9 @@ describe('exportSource', () => {
   it('stops reading files when the subscriber leaves after the first page', async () => {
     const api = new FakePardotApi(rows(2500), zone);
 
-    const pages = await firstValueFrom(exportSource(api, options({ pageSize: 100 })).pipe(take(1), toArray()));
+    const pages = await firstValueFrom(
+      exportSource(api, options({ pageSize: 100 })).pipe(take(1), toArray()),
+    );
 
     expect(pages[0].rows.length).toBe(100);
     expect(api.downloads.length).toBe(1);

@@ -30,12 +30,14 @@ describe('querySource', () => {
     const reading = inclusive ? 'inclusive' : 'strict';
 
     for (const count of [450, 1200]) {
-      it(`emits ${count} rows sharing one second exactly once under ${reading} filters`, async () => {
+      it(`emits ${count} rows sharing a second exactly once (${reading})`, async () => {
         const rows = burstDay(count);
         const api = new FakePardotApi(rows, zone);
         api.inclusive = inclusive;
 
-        const pages = await collect(querySource(api, { object: 'visitorActivity', window: WINDOW }));
+        const pages = await collect(
+          querySource(api, { object: 'visitorActivity', window: WINDOW }),
+        );
 
         const ids = idsOf(pages);
         expect(ids.length).toBe(rows.length);
@@ -46,7 +48,7 @@ describe('querySource', () => {
       });
     }
 
-    it(`resumes from the mark of any page without losing or repeating a row (${reading})`, async () => {
+    it(`resumes from any page's mark, no row lost or repeated (${reading})`, async () => {
       const rows = burstDay(450);
       const api = new FakePardotApi(rows, zone);
       api.inclusive = inclusive;
@@ -54,7 +56,15 @@ describe('querySource', () => {
 
       for (let k = 0; k < pages.length; k++) {
         const before = idsOf(pages.slice(0, k + 1));
-        const after = idsOf(await collect(querySource(api, { object: 'visitorActivity', window: WINDOW, resumeFrom: pages[k].mark })));
+        const after = idsOf(
+          await collect(
+            querySource(api, {
+              object: 'visitorActivity',
+              window: WINDOW,
+              resumeFrom: pages[k].mark,
+            }),
+          ),
+        );
 
         expect(sorted([...before, ...after])).toEqual(rows.map((r) => r.id));
       }
@@ -76,12 +86,16 @@ describe('querySource', () => {
     });
   }
 
-  it('shows the guide recipe losing rows that share the boundary second, where ours does not', async () => {
+  it('shows the guide recipe losing boundary-second rows that ours keeps', async () => {
     const rows = burstDay(450);
     const api = new FakePardotApi(rows, zone);
 
-    const naive = idsOf(await collect(naiveHighWaterMark(api, { object: 'visitorActivity', window: WINDOW })));
-    const ours = idsOf(await collect(querySource(api, { object: 'visitorActivity', window: WINDOW })));
+    const naive = idsOf(
+      await collect(naiveHighWaterMark(api, { object: 'visitorActivity', window: WINDOW })),
+    );
+    const ours = idsOf(
+      await collect(querySource(api, { object: 'visitorActivity', window: WINDOW })),
+    );
 
     // The first page ends inside the noon burst; the next created_after skips the rest of it.
     expect(naive.length).toBe(205);
@@ -89,7 +103,7 @@ describe('querySource', () => {
     expect(sorted(ours)).toEqual(rows.map((r) => r.id));
   });
 
-  it('sends naive local bounds one second before the start and at the end, sorted on the cursor', async () => {
+  it('sends naive local bounds (start - 1 s, end), sorted on the cursor', async () => {
     const api = new FakePardotApi([{ id: 1, createdMs: NOON }], zone);
 
     await collect(querySource(api, { object: 'visitorActivity', window: WINDOW }));
@@ -111,12 +125,23 @@ describe('querySource', () => {
     const pages = await collect(querySource(api, { object: 'visitorActivity', window: WINDOW }));
 
     expect(pages).toEqual([
-      { stream: 'visitorActivity', object: 'visitorActivity', window: WINDOW, rows: [], mark: null, last: true },
+      {
+        stream: 'visitorActivity',
+        object: 'visitorActivity',
+        window: WINDOW,
+        rows: [],
+        mark: null,
+        last: true,
+      },
     ]);
   });
 
-  it('pages an unsortable cursor by id inside the window (list memberships by updated_at)', async () => {
-    const rows = range(1, 450).map((id) => ({ id, createdMs: NOON - 1e6, updatedMs: NOON + (id % 7) * SECOND }));
+  it('pages an unsortable cursor (listMembership updated_at) by id', async () => {
+    const rows = range(1, 450).map((id) => ({
+      id,
+      createdMs: NOON - 1e6,
+      updatedMs: NOON + (id % 7) * SECOND,
+    }));
     const api = new FakePardotApi(rows, zone);
 
     const pages = await collect(querySource(api, { object: 'listMembership', window: WINDOW }));
@@ -144,7 +169,10 @@ describe('querySource', () => {
   });
 
   it('pages the autumn DST day by id, so rows of the repeated hour come out once', async () => {
-    const day = { startMs: Date.parse('2024-11-03T04:00:00Z'), endMs: Date.parse('2024-11-04T05:00:00Z') };
+    const day = {
+      startMs: Date.parse('2024-11-03T04:00:00Z'),
+      endMs: Date.parse('2024-11-04T05:00:00Z'),
+    };
     // 01:30 EDT and 01:30 EST render the same naive time; ids rise with real time.
     const rows = [
       ...burst(Date.parse('2024-11-03T05:30:00Z'), 150, 1),
@@ -164,8 +192,18 @@ describe('querySource', () => {
     const withLookBack = new FakePardotApi(rows, zone);
     const without = new FakePardotApi(rows, zone);
 
-    const caught = idsOf(await collect(querySource(withLookBack, { object: 'visitorActivity', window: WINDOW, lookBackMs: 3_600_000 })));
-    const missed = idsOf(await collect(querySource(without, { object: 'visitorActivity', window: WINDOW })));
+    const caught = idsOf(
+      await collect(
+        querySource(withLookBack, {
+          object: 'visitorActivity',
+          window: WINDOW,
+          lookBackMs: 3_600_000,
+        }),
+      ),
+    );
+    const missed = idsOf(
+      await collect(querySource(without, { object: 'visitorActivity', window: WINDOW })),
+    );
 
     expect(sorted(caught)).toEqual([...range(1, 300), 1000]);
     expect(missed.includes(1000)).toBe(false);
@@ -178,9 +216,13 @@ describe('querySource', () => {
     const mark: Mark = { atMs: NOON + 4 * SECOND, id: 4 };
     store.setProgress('va', WINDOW, mark);
 
-    const resumed = await collect(querySource(api, { object: 'visitorActivity', window: WINDOW, store, stream: 'va' }));
+    const resumed = await collect(
+      querySource(api, { object: 'visitorActivity', window: WINDOW, store, stream: 'va' }),
+    );
     store.setProgress('va', WINDOW, mark, true);
-    const done = await collect(querySource(api, { object: 'visitorActivity', window: WINDOW, store, stream: 'va' }));
+    const done = await collect(
+      querySource(api, { object: 'visitorActivity', window: WINDOW, store, stream: 'va' }),
+    );
 
     expect(idsOf(resumed)).toEqual(range(5, 6));
     expect(done).toEqual([]);
@@ -194,7 +236,10 @@ describe('querySource', () => {
       return new Promise(() => undefined);
     };
 
-    const subscription = querySource(api, { object: 'visitorActivity', window: WINDOW }).subscribe();
+    const subscription = querySource(api, {
+      object: 'visitorActivity',
+      window: WINDOW,
+    }).subscribe();
     await new Promise((r) => setTimeout(r, 1));
     subscription.unsubscribe();
 
@@ -202,13 +247,15 @@ describe('querySource', () => {
   });
 
   describe('on API v5', () => {
-    it('follows next-page links and restarts a chain cut by a small cap from the mark', async () => {
+    it('restarts a chain cut by a small cap from the mark', async () => {
       const rows = burstDay(450);
       const api = new FakePardotApi(rows, zone);
       api.version = 5;
       api.v5ChainCap = 150;
 
-      const pages = await collect(querySource(api, { object: 'visitorActivity', window: WINDOW, limit: 100 }));
+      const pages = await collect(
+        querySource(api, { object: 'visitorActivity', window: WINDOW, limit: 100 }),
+      );
 
       expect(sorted(idsOf(pages))).toEqual(rows.map((r) => r.id));
       expect(api.requests.filter((r) => r.orderBy !== undefined).map((r) => r.orderBy)).toEqual([
@@ -231,9 +278,9 @@ describe('querySource', () => {
       api.version = 5;
       api.repeatTokens = true;
 
-      await expect(collect(querySource(api, { object: 'visitorActivity', window: WINDOW, limit: 100 }))).rejects.toBeInstanceOf(
-        PagingStalledError,
-      );
+      await expect(
+        collect(querySource(api, { object: 'visitorActivity', window: WINDOW, limit: 100 })),
+      ).rejects.toBeInstanceOf(PagingStalledError);
     });
   });
 });

@@ -16,7 +16,10 @@ const NOW = Date.parse('2024-11-20T17:00:00Z');
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 // A local day in New York, three days before the sandbox's now.
-const DAY: TimeWindow = { startMs: Date.parse('2024-11-17T05:00:00Z'), endMs: Date.parse('2024-11-18T05:00:00Z') };
+const DAY: TimeWindow = {
+  startMs: Date.parse('2024-11-17T05:00:00Z'),
+  endMs: Date.parse('2024-11-18T05:00:00Z'),
+};
 const BURST_MS = DAY.startMs + 14 * HOUR + 30 * MINUTE;
 
 const opened: Array<{ close(): Promise<void> }> = [];
@@ -46,7 +49,9 @@ async function setUp(version: 4 | 5 = 4, settings: Partial<Sandbox['settings']> 
 }
 
 function truthIds(sb: Sandbox, window: TimeWindow): number[] {
-  return sb.truth.list('visitorActivity', { from: window.startMs, to: window.endMs }).map((r) => r.id as number);
+  return sb.truth
+    .list('visitorActivity', { from: window.startMs, to: window.endMs })
+    .map((r) => r.id as number);
 }
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -68,11 +73,18 @@ function reads(sb: Sandbox): number {
 describe('sources against the sandbox through PardotClient', () => {
   for (const inclusiveFilters of [false, true]) {
     for (const count of [450, 1200]) {
-      it(`pulls ${count} rows sharing one second exactly once (${inclusiveFilters ? 'inclusive' : 'strict'})`, async () => {
+      const reading = inclusiveFilters ? 'inclusive' : 'strict';
+      it(`pulls ${count} rows sharing one second exactly once (${reading})`, async () => {
         const { sb, client } = await setUp(4, { inclusiveFilters });
-        sb.insert('visitorActivity', Array.from({ length: count }, () => ({ created_at: BURST_MS, type: 1 })));
+        sb.insert(
+          'visitorActivity',
+          Array.from({ length: count }, () => ({ created_at: BURST_MS, type: 1 })),
+        );
 
-        const pages = await collect(querySource(client, { object: 'visitorActivity', window: DAY }), 30_000);
+        const pages = await collect(
+          querySource(client, { object: 'visitorActivity', window: DAY }),
+          30_000,
+        );
 
         const ids = idsOf(pages);
         expect(ids.length).toBe(new Set(ids).size);
@@ -85,10 +97,16 @@ describe('sources against the sandbox through PardotClient', () => {
   it('restarts a v5 chain cut by a small cap and pulls every row once', async () => {
     const { sb, client } = await setUp(5);
     sb.settings.v5ChainCap = 250;
-    sb.insert('visitorActivity', Array.from({ length: 450 }, () => ({ created_at: BURST_MS, type: 1 })));
+    sb.insert(
+      'visitorActivity',
+      Array.from({ length: 450 }, () => ({ created_at: BURST_MS, type: 1 })),
+    );
     const chains = vi.spyOn(client, 'queryV5');
 
-    const pages = await collect(querySource(client, { object: 'visitorActivity', window: DAY, limit: 100 }), 30_000);
+    const pages = await collect(
+      querySource(client, { object: 'visitorActivity', window: DAY, limit: 100 }),
+      30_000,
+    );
 
     expect(sorted(idsOf(pages))).toEqual(truthIds(sb, DAY));
     const orders = chains.mock.calls.map(([, params]) => params.orderBy);
@@ -107,7 +125,10 @@ describe('sources against the sandbox through PardotClient', () => {
       const expected = truthIds(sb, window);
       sb.settings.exportRowsPerFile = rowsPerFile || Math.ceil(expected.length / 3);
 
-      const pages = await collect(exportSource(client, exportOptions(sb, { window, pageSize: 100 })), 30_000);
+      const pages = await collect(
+        exportSource(client, exportOptions(sb, { window, pageSize: 100 })),
+        30_000,
+      );
 
       const downloads = sb.log.entries.filter((e) => e.path.includes('downloadResults')).length;
       expect(downloads).toBe(label === '0 files' ? 0 : label === '1 file' ? 1 : 3);

@@ -87,7 +87,10 @@ export class FakePardotApi implements PardotApi {
     return this.query(object, params);
   }
 
-  async queryV5(object: string, params: Record<string, string | number | undefined>): Promise<V5Page> {
+  async queryV5(
+    object: string,
+    params: Record<string, string | number | undefined>,
+  ): Promise<V5Page> {
     this.calls += 1;
     this.requests.push(params);
     const chain = `c${this.chains.size + 1}`;
@@ -140,10 +143,12 @@ export class FakePardotApi implements PardotApi {
     this.downloads.push(url);
     const m = /fake:\/\/export\/(\d+)\/file\/(\d+)/.exec(url);
     const found = m ? this.exports.get(Number(m[1])) : undefined;
-    if (!found || found.job.isExpired) throw new BadRequestError('export expired', { pardotCode: 178 });
+    if (!found || found.job.isExpired)
+      throw new BadRequestError('export expired', { pardotCode: 178 });
     const rows = this.files(found)[Number(m![2])];
     const lines = ['id,created_at,type_name\n'];
-    for (const r of rows) lines.push(`${r.id},${this.time.format(r.createdMs)},"a, ""quoted""\nname"\n`);
+    for (const r of rows)
+      lines.push(`${r.id},${this.time.format(r.createdMs)},"a, ""quoted""\nname"\n`);
     return Readable.from(lines);
   }
 
@@ -185,16 +190,23 @@ export class FakePardotApi implements PardotApi {
     };
     const updated = r.updatedMs ?? r.createdMs;
     const idOk = p.id_greater_than === undefined || r.id > Number(p.id_greater_than);
-    const parents = p.visitor_ids === undefined ? null : String(p.visitor_ids).split(',').map(Number);
+    const parents =
+      p.visitor_ids === undefined ? null : String(p.visitor_ids).split(',').map(Number);
     if (parents && !parents.includes(r.parentId ?? -1)) return false;
-    return idOk && after('created', r.createdMs) && before('created', r.createdMs) &&
-      after('updated', updated) && before('updated', updated);
+    return (
+      idOk &&
+      after('created', r.createdMs) &&
+      before('created', r.createdMs) &&
+      after('updated', updated) &&
+      before('updated', updated)
+    );
   }
 
   private order(sortBy: string, sortOrder: string) {
     const sign = sortOrder === 'descending' ? -1 : 1;
     if (sortBy === 'id') return (a: FakeRow, b: FakeRow) => sign * (a.id - b.id);
-    const at = (r: FakeRow) => (sortBy === 'updated_at' ? (r.updatedMs ?? r.createdMs) : r.createdMs);
+    const at = (r: FakeRow) =>
+      sortBy === 'updated_at' ? (r.updatedMs ?? r.createdMs) : r.createdMs;
     return (a: FakeRow, b: FakeRow) => sign * (at(a) - at(b)) || b.id - a.id;
   }
 
@@ -245,7 +257,11 @@ export class FakePardotApi implements PardotApi {
     return field === 'updated' ? (r.updatedMs ?? r.createdMs) : r.createdMs;
   }
 
-  private matchesV5(r: FakeRow, p: Record<string, string | number | undefined>, field: string): boolean {
+  private matchesV5(
+    r: FakeRow,
+    p: Record<string, string | number | undefined>,
+    field: string,
+  ): boolean {
     const ms = this.at(r, field);
     const name = `${field}At`;
     const get = (suffix: string) => p[`${name}${suffix}`];
@@ -260,7 +276,9 @@ export class FakePardotApi implements PardotApi {
   private exportRows(request: ExportRequest): FakeRow[] {
     const args = request.arguments;
     const after = args.created_after ? this.time.toEpochMs(String(args.created_after)) : -Infinity;
-    const before = args.created_before ? this.time.toEpochMs(String(args.created_before)) : Infinity;
+    const before = args.created_before
+      ? this.time.toEpochMs(String(args.created_before))
+      : Infinity;
     const inside = (ms: number) =>
       this.inclusive ? ms >= after && ms <= before : ms > after && ms < before;
     return this.rows.filter((r) => inside(r.createdMs)).reverse();
