@@ -15,7 +15,14 @@ import {
   RetriableError,
   RetriesExhaustedError,
 } from './errors';
-import { describe, failureFor, TokenRejectedError, WrongVersionError } from './errorForCode';
+import {
+  describe,
+  failureFor,
+  TokenRejectedError,
+  transportError,
+  WrongVersionError,
+} from './errorForCode';
+import { exportJobOf } from './exportJobOf';
 import { Governor } from './Governor';
 import { readLegacyEnvelope, rowsOf } from './legacyEnvelope';
 import { LocalTime } from './LocalTime';
@@ -23,10 +30,11 @@ import { RecordTyper, type TimestampForm } from './RecordTyper';
 import { retryDelayMs } from './retryDelayMs';
 import { safeUrl, Scrubber } from './Scrubber';
 import { type PardotCredentials, TokenSource } from './TokenSource';
+import { v5Fields } from './v5Fields';
+import { warningCodes } from './warningCodes';
 import type {
   ExportJob,
   ExportRequest,
-  ExportState,
   PardotApi,
   PardotRecord,
   QueryPage,
@@ -36,6 +44,7 @@ import type {
 } from './types';
 
 export type { PardotCredentials } from './TokenSource';
+export { warningCodes } from './warningCodes';
 
 /** A source of the current time; tests pass a virtual one. */
 export interface Clock {
@@ -459,8 +468,9 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     try {
       envelope = readLegacyEnvelope(reply.text, isXml);
     } catch (error) {
-      if (reply.status >= 400) throw failureFor(reply.status, undefined, '', this.context(call));
-      throw withContext(error, this.context(call, reply.status));
+      const context = this.context(call, reply.status);
+      if (reply.status >= 400) throw failureFor(reply.status, undefined, '', context);
+      throw new BadResponseError(`${describe(context)}: ${(error as Error).message}`, context);
     }
     if (envelope.ok) {
       if (reply.status >= 400) throw failureFor(reply.status, undefined, '', this.context(call));
@@ -522,26 +532,10 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
 
   private readExportReply(call: Call, reply: Reply): ExportJob {
     const body = this.useV5Exports ? this.v5Body(call, reply) : this.legacyBody(call, reply);
-    const job = (typeof body.export === 'object' && body.export ? body.export : body) as Record<
-      string,
-      unknown
-    >;
-    const id = Number(job.id);
-    if (!Number.isFinite(id)) {
-      throw new BadResponseError(
-        `${describe(this.context(call))}: reply has no export id`,
-        this.context(call),
-      );
-    }
-    const refs = job.resultRefs;
-    return {
-      id,
-      state: String(job.state) as ExportState,
-      isExpired: job.isExpired === true || job.isExpired === 'true' || job.isExpired === 1,
-      resultRefs: typeof refs === 'string' ? [refs] : Array.isArray(refs) ? refs.map(String) : [],
-      ...(job.createdAt ? { createdAt: String(job.createdAt) } : {}),
-      ...(job.updatedAt ? { updatedAt: String(job.updatedAt) } : {}),
-    };
+    const job = exportJobOf(body);
+    if (job) return job;
+    const context = this.context(call, reply.status);
+    throw new BadResponseError(`${describe(context)}: reply has no export id`, context);
   }
 
   private exportFields(request: ExportRequest): string[] | undefined {
@@ -875,66 +869,6 @@ function secretsOf(credentials: PardotCredentials): string[] {
 
 function usernameOf(credentials: PardotCredentials): string | undefined {
   return 'username' in credentials ? credentials.username : undefined;
-}
-
-/** v5 names for a comma list of v3/v4 fields; every v5-served catalogue field by default. */
-function v5Fields(object: string, fields: string | number | undefined): string {
-  const spec = objectSpec(object);
-  const wanted =
-    fields === undefined
-      ? null
-      : String(fields)
-          .split(',')
-          .map((f) => f.trim());
-  const names: string[] = [];
-  for (const field of spec.fields) {
-    if (field.fullOnly || (wanted && !wanted.includes(field.name))) continue;
-    const v5 = v5FieldName(field);
-    if (v5) names.push(v5);
-  }
-  for (const extra of wanted ?? []) {
-    if (!spec.fields.some((f) => f.name === extra)) names.push(extra);
-  }
-  return names.join(',');
-}
-
-/** Codes of a `Pardot-Warning` header: `203;message` entries joined by commas. */
-export function warningCodes(header: string | string[] | undefined): number[] {
-  if (header === undefined) return [];
-  const text = Array.isArray(header) ? header.join(',') : header;
-  const codes: number[] = [];
-  for (const match of text.matchAll(/(?:^|,)\s*(\d+)\s*;/g)) codes.push(Number(match[1]));
-  return codes;
-}
-
-const TRANSPORT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-
-/** Network faults become retriable errors; aborts and our own errors pass through. */
-function transportError(error: unknown, context: ReturnType<PardotClient['context']>): Error {
-  if (error instanceof PardotPipesError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  const name = (error as Error).name;
-  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
-  const where = describe(context);
-  if (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
-    return new RetriableError(`${where}: network error ${code || name}; retrying`, {
-      ...context,
-      cause: error,
-    });
-  }
-  return new RetriableError(`${where}: request failed (${name})`, { ...context, cause: error });
 }
 
 function withContext(

@@ -112,3 +112,33 @@ export function failureFor(
   }
   return new BadRequestError(`${where}: HTTP ${status} (${message || 'no message'})`, ctx);
 }
+
+const TRANSPORT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** Network faults become retriable errors; aborts and our own errors pass through. */
+export function transportError(error: unknown, context: ErrorContext): Error {
+  if (error instanceof PardotPipesError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const name = (error as Error).name;
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
+  const where = describe(context);
+  if (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
+    return new RetriableError(`${where}: network error ${code || name}; retrying`, {
+      ...context,
+      cause: error,
+    });
+  }
+  return new RetriableError(`${where}: request failed (${name})`, { ...context, cause: error });
+}
