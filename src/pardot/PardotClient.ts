@@ -229,6 +229,11 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return this.callCount;
   }
 
+  /** Calls this client made on the current account-local day (what the budget counts). */
+  get callsToday(): number {
+    return this.budgetUsed;
+  }
+
   /** Requests holding a governor slot now. */
   get inFlight(): number {
     return this.governor.inFlight;
