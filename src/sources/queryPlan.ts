@@ -41,7 +41,19 @@ export function planQuery(spec: ObjectSpec, window: TimeWindow, time: LocalTime)
   return { strategy: 'time', timeField: spec.cursor, idSortable };
 }
 
-/** True when the zone's offset falls inside the window (clocks go back: wall times repeat). */
+const PROBE_MS = 6 * 3_600_000;
+
+/**
+ * True when the zone's offset falls somewhere inside the window (clocks go back: wall times
+ * repeat). Offsets are probed every six hours, since a window may span several transitions
+ * (a year-long window starts and ends on the same offset yet holds an autumn hour).
+ */
 export function hasRepeatedHour(window: TimeWindow, time: LocalTime): boolean {
-  return time.offsetAt(window.endMs) < time.offsetAt(window.startMs);
+  let previous = time.offsetAt(window.startMs);
+  for (let at = window.startMs + PROBE_MS; ; at += PROBE_MS) {
+    const offset = time.offsetAt(Math.min(at, window.endMs));
+    if (offset < previous) return true;
+    if (at >= window.endMs) return false;
+    previous = offset;
+  }
 }

@@ -1,9 +1,11 @@
+import { from } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { fixed, growing, type PollSchedule } from '../../src/operators/pollSchedules';
 import { ExportFailedError } from '../../src/pardot/errors';
 import { PardotClient } from '../../src/pardot/PardotClient';
 import { type Sandbox, startSandbox } from '../../src/sandbox';
+import { childQuerySource } from '../../src/sources/childQuerySource';
 import { ExportQueue } from '../../src/sources/ExportQueue';
 import { exportSource, type ExportSourceOptions } from '../../src/sources/exportSource';
 import { querySource } from '../../src/sources/querySource';
@@ -28,10 +30,14 @@ afterEach(async () => {
   while (opened.length > 0) await opened.pop()!.close();
 });
 
-async function setUp(version: 4 | 5 = 4, settings: Partial<Sandbox['settings']> = {}) {
+async function setUp(
+  version: 4 | 5 = 4,
+  settings: Partial<Sandbox['settings']> = {},
+  historyDays = 10,
+) {
   const sb = await startSandbox({
     nowMs: NOW,
-    historyDays: 10,
+    historyDays,
     visitorActivitiesPerDay: 300,
     settings: { exportProcessingMs: 15 * MINUTE, exportQueueMs: 0, ...settings },
   });
@@ -93,6 +99,61 @@ describe('sources against the sandbox through PardotClient', () => {
       });
     }
   }
+
+  it('pulls both DST days exactly, bursts in the repeated autumn hour included', async () => {
+    const { sb, client } = await setUp(4, {}, 260);
+    const autumn = {
+      startMs: client.time.dayStart('2024-11-03'),
+      endMs: client.time.dayStart('2024-11-04'),
+    };
+    const spring = {
+      startMs: client.time.dayStart('2024-03-10'),
+      endMs: client.time.dayStart('2024-03-11'),
+    };
+    // 01:30 EDT and 01:30 EST: the same naive time, an hour apart.
+    for (const at of ['2024-11-03T05:30:00Z', '2024-11-03T06:30:00Z']) {
+      const rows = Array.from({ length: 150 }, () => ({ created_at: Date.parse(at), type: 2 }));
+      sb.insert('visitorActivity', rows);
+    }
+
+    const pulled = await Promise.all(
+      [autumn, spring].map((window) =>
+        collect(querySource(client, { object: 'visitorActivity', window }), 30_000),
+      ),
+    );
+
+    expect((autumn.endMs - autumn.startMs) / HOUR).toBe(25);
+    expect(sorted(idsOf(pulled[0]))).toEqual(truthIds(sb, autumn));
+    expect(sorted(idsOf(pulled[1]))).toEqual(truthIds(sb, spring));
+    expect(idsOf(pulled[0]).length).toBeGreaterThan(300);
+  });
+
+  it('reads the visits of 300 visitors in POST batches of up to 200 ids', async () => {
+    const { sb, client } = await setUp();
+    const visitorIds = sb.truth
+      .list('visitor')
+      .slice(0, 300)
+      .map((v) => v.id as number);
+    const wanted = new Set(visitorIds);
+    const expected = sb.truth
+      .list('visit')
+      .filter((v) => wanted.has(v.visitor_id as number))
+      .map((v) => v.id as number);
+    const posts = vi.spyOn(client, 'queryPost');
+
+    const pages = await collect(
+      childQuerySource(client, {
+        object: 'visit',
+        parentIds$: from(visitorIds),
+        param: 'visitor_ids',
+      }),
+      30_000,
+    );
+
+    expect(expected.length).toBeGreaterThan(0);
+    expect(sorted(idsOf(pages))).toEqual(expected);
+    expect(posts.mock.calls[0][1].visitor_ids).toBe(visitorIds.slice(0, 200).join(','));
+  });
 
   it('restarts a v5 chain cut by a small cap and pulls every row once', async () => {
     const { sb, client } = await setUp(5);
