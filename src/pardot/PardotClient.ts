@@ -368,6 +368,7 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
   // ---- checks -------------------------------------------------------------------------
 
   private async runChecks(): Promise<void> {
+    assertUsable(this.options.credentials);
     if (!BU_ID.test(this.businessUnitId)) {
       throw new ConfigError(
         'PARDOT_BUSINESS_UNIT_ID must be 18 characters starting with 0Uv ' +
@@ -870,6 +871,18 @@ function secretsOf(credentials: PardotCredentials): string[] {
     case 'jwt':
       return [credentials.privateKeyPem];
   }
+}
+
+/** Every field of the credential set must be filled; empty strings are a config mistake. */
+function assertUsable(credentials: PardotCredentials): void {
+  const empty = Object.entries(credentials).find(([, v]) => typeof v !== 'string' || v === '');
+  if (!empty) return;
+  throw new ConfigError(
+    `no usable credential set: the ${credentials.kind} credentials lack ${empty[0]}; see ` +
+      'PARDOT_CLIENT_ID, PARDOT_CLIENT_SECRET, PARDOT_REFRESH_TOKEN, PARDOT_USERNAME, ' +
+      'PARDOT_PASSWORD, PARDOT_PRIVATE_KEY_FILE or PARDOT_ACCESS_TOKEN',
+    { operation: 'connect' },
+  );
 }
 
 function usernameOf(credentials: PardotCredentials): string | undefined {

@@ -235,6 +235,19 @@ describe('PardotClient connect', () => {
     expect(fake!.requests).toHaveLength(0);
   });
 
+  it('rejects a credential set with an empty field before any call', async () => {
+    const credentials: PardotCredentials = {
+      kind: 'refreshToken',
+      clientId: 'cid',
+      clientSecret: '',
+      refreshToken: 'r',
+    };
+    const api = await setUp({ api: ok, options: { credentials } });
+
+    await expect(api.connect()).rejects.toThrow('the refreshToken credentials lack clientSecret');
+    expect(fake!.requests).toHaveLength(0);
+  });
+
   it.each([
     [181, 'set PARDOT_BUSINESS_UNIT_ID'],
     [182, '18 characters starting with 0Uv'],
