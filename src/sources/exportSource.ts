@@ -3,6 +3,7 @@ import {
   catchError,
   concatMap,
   defer,
+  EMPTY,
   from,
   map,
   type Observable,
@@ -64,6 +65,7 @@ const EXPORT_STATE_CODE = 178;
  * order, so pages carry no mark: the window is the unit of commit (`last: true` on the final
  * page, an empty one when the export has no data).
  *
+ * - A window the store records as done emits nothing and creates no export.
  * - The export id and window are saved (`store.saveExport`) right after create, so a re-run
  *   resumes polling the same export instead of creating a duplicate. The `checkpoint`
  *   operator clears it once the window's last page is committed; this source never does.
@@ -89,7 +91,10 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
   const job = new ExportJobRunner(api, spec, stream, request, options);
   const queue = options.queue ?? defaultExportQueue;
 
-  return defer(() => queue.run(job.ready())).pipe(
+  return defer(() => {
+    if (options.store?.progress(stream, options.window)?.done) return EMPTY;
+    return queue.run(job.ready());
+  }).pipe(
     concatMap((done) =>
       pagesFrom({ stream, object: spec.name, window: options.window }, null, (signal) =>
         exportFileChunks(api, done.resultRefs, {

@@ -208,6 +208,22 @@ describe('sources against the sandbox through PardotClient', () => {
     expect(sb.log.entries.filter((e) => e.path.includes('/do/create')).length).toBe(2);
   });
 
+  it('creates a failed export again and emits its rows', async () => {
+    const { sb, client } = await setUp();
+    sb.settings.faults.exportFailed = 1;
+    const create = client.createExport.bind(client);
+    client.createExport = async (request, options) => {
+      const job = await create(request, options);
+      sb.settings.faults.exportFailed = 0;
+      return job;
+    };
+
+    const pages = await collect(exportSource(client, exportOptions(sb)), 30_000);
+
+    expect(sb.log.entries.filter((e) => e.path.includes('/do/create')).length).toBe(2);
+    expect(sorted(idsOf(pages))).toEqual(truthIds(sb, DAY));
+  });
+
   it('resumes polling the saved export id after a restart', async () => {
     const { sb, client } = await setUp();
     const store = new MemoryStateStore();
