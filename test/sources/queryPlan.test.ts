@@ -48,7 +48,7 @@ describe('planQuery', () => {
 });
 
 describe('hasRepeatedHour', () => {
-  it('finds the autumn hour, not the spring gap, even in a year that ends on the same offset', () => {
+  it('finds the autumn hour, not the spring gap, even in a year ending on the same offset', () => {
     const spring = { startMs: time.dayStart('2024-03-10'), endMs: time.dayStart('2024-03-11') };
     const year = { startMs: time.dayStart('2024-01-01'), endMs: time.dayStart('2025-01-01') };
     const may = day('2024-05-01');
