@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 import { Agent, type Dispatcher, request } from 'undici';
 
@@ -569,17 +569,15 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     let stream: Readable | null = null;
     try {
       const response = await this.dispatch(call, token, attempt);
-      if (response.statusCode !== 200) {
+      const type = String(response.headers['content-type'] ?? '');
+      // A file is CSV; a JSON or XML reply, whatever its status, is a Pardot answer (178...).
+      if (response.statusCode !== 200 || /json|xml/.test(type)) {
         const text = await response.body.text();
-        this.legacyBody(call, { status: response.statusCode, headers: response.headers, text });
-        throw failureFor(
-          response.statusCode,
-          undefined,
-          '',
-          this.context(call, response.statusCode, attempt),
-        );
+        this.rejectDownload(call, { status: response.statusCode, headers: response.headers, text });
+        stream = Readable.from([text]);
+      } else {
+        stream = response.body;
       }
-      stream = response.body;
       stream.once('end', release);
       stream.once('close', release);
       stream.once('error', release);
@@ -587,6 +585,13 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     } finally {
       if (!stream) release();
     }
+  }
+
+  /** Throws the error a non-file download reply carries; returns for a well-formed success. */
+  private rejectDownload(call: Call, reply: Reply): void {
+    this.legacyBody(call, reply);
+    if (reply.status === 200) return;
+    throw failureFor(reply.status, undefined, '', this.context(call, reply.status));
   }
 
   // ---- the request loop ---------------------------------------------------------------

@@ -165,7 +165,8 @@ describe('PardotClient download', () => {
   });
 
   it('gives the slot back when the stream is destroyed', async () => {
-    const api = await setUp(() => ({ body: 'x'.repeat(100_000) }), 4, 1);
+    const csv = { 'content-type': 'text/csv' };
+    const api = await setUp(() => ({ body: 'x'.repeat(100_000), headers: csv }), 4, 1);
 
     const stream = await api.download('/dl/2');
     stream.destroy();
@@ -185,6 +186,13 @@ describe('PardotClient download', () => {
       attempt: 2,
       operation: 'download',
     });
+    expect(api.inFlight).toBe(0);
+  });
+
+  it('reads a fail body sent with HTTP 200 as an error, not as a file', async () => {
+    const api = await setUp(() => ({ body: failBody(178, 'Export expired') }));
+
+    await expect(api.download('/dl/4')).rejects.toMatchObject({ pardotCode: 178 });
     expect(api.inFlight).toBe(0);
   });
 
