@@ -37,6 +37,8 @@ export async function connectApi(options: ConnectApiOptions): Promise<ConnectedA
   const why = options.forceSandbox ? '--sandbox given' : 'no Pardot credentials set';
   const sandbox = await startSandbox({
     timezone: config.kind === 'none' ? config.settings.timezone : undefined,
+    // A real export takes minutes; the embedded one seconds, so a first run is quick.
+    settings: { exportQueueMs: 500, exportProcessingMs: 1500 },
   });
   options.log.info(`${why}: using the embedded sandbox at ${sandbox.url}`);
   const settings = config.kind === 'none' ? config.settings : {};

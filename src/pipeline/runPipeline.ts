@@ -5,6 +5,7 @@ import { merge, type Subscription } from 'rxjs';
 import { createLogger, type Logger } from '../log';
 import { ConfigError, OutputClosedError, QuotaError } from '../pardot/errors';
 import type { PardotClientOptions } from '../pardot/PardotClient';
+import type { PageFlow } from '../sources/PageFlow';
 import { FileStateStore } from '../state/FileStateStore';
 import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
 import { connectApi, type ConnectedApi } from './connectApi';
@@ -12,6 +13,7 @@ import { customFieldColumns } from './customFieldColumns';
 import type { PipelineContext, PipelineDefinition } from './definePipeline';
 import { describePlan } from './describePlan';
 import { exitCodeFor, EXIT } from './exitCodes';
+import { exportScheduleFor } from './exportScheduleFor';
 import { selectStreams } from './selectStreams';
 import { ProgressDisplay } from './ProgressDisplay';
 import { RunStats } from './RunStats';
@@ -63,13 +65,14 @@ export async function runPipeline(
 
   let api: ConnectedApi | null = null;
   try {
+    const env = withDotenv(options.env ?? process.env);
     api = await connectApi({
-      env: withDotenv(options.env ?? process.env),
+      env,
       forceSandbox: args.sandbox,
       log,
       overrides: options.clientOverrides,
     });
-    return await execute(definition, args, api, log, stderr, options.signal);
+    return await execute(definition, args, env, api, log, stderr, options.signal);
   } catch (error) {
     return reportFailure(error, log);
   } finally {
@@ -93,6 +96,7 @@ export function runMain(definition: PipelineDefinition): void {
 async function execute(
   definition: PipelineDefinition,
   args: CliArgs,
+  env: Record<string, string | undefined>,
   api: ConnectedApi,
   log: Logger,
   stderr: NodeJS.WriteStream,
@@ -122,9 +126,10 @@ async function execute(
   client.on('retry', (e) => stats.onRetry(e.object));
   try {
     const extraColumns = await customFieldColumns(client, streams);
-    const sink = () => sinkFor(args, { state, extraColumns, nowMs });
+    const sink = (flow: PageFlow) => sinkFor(args, { state, extraColumns, nowMs }, flow);
+    const exportSchedule = exportScheduleFor(env.PARDOT_EXPORT_POLL, api.sandbox !== null, state);
     const runs = streams.map((stream) =>
-      streamCommits(stream, { api: client, state, stats, sink }),
+      streamCommits(stream, { api: client, state, stats, sink, exportSchedule }),
     );
     display.start();
     await runUntil(merge(...runs), signal);

@@ -1,11 +1,13 @@
 import { defer, mergeMap, type Observable, type OperatorFunction, tap } from 'rxjs';
 
 import { checkpoint } from '../operators/checkpoint';
+import type { PollSchedule } from '../operators/pollSchedules';
 import { progress } from '../operators/progress';
 import type { PardotApi } from '../pardot/types';
 import type { Commit } from '../sinks/types';
 import { exportSource } from '../sources/exportSource';
 import { querySource } from '../sources/querySource';
+import { PageFlow } from '../sources/PageFlow';
 import type { Page, TimeWindow } from '../sources/types';
 import type { StateStore } from '../state/types';
 import type { StreamDefinition } from './definePipeline';
@@ -15,8 +17,10 @@ export interface StreamDeps {
   api: PardotApi;
   state: StateStore;
   stats: RunStats;
-  /** A fresh sink operator for the stream. */
-  sink: () => OperatorFunction<Page, Commit>;
+  /** Poll schedule of an object's exports. */
+  exportSchedule: (object: string) => PollSchedule;
+  /** A fresh sink operator for the stream, releasing `flow` as pages are written. */
+  sink: (flow: PageFlow) => OperatorFunction<Page, Commit>;
 }
 
 /**
@@ -32,10 +36,11 @@ export function streamCommits(definition: StreamDefinition, deps: StreamDeps): O
 
   return defer(() => {
     deps.stats.start(stream);
+    const flow = new PageFlow(concurrency + 1);
     return definition.windows.pipe(
-      mergeMap((window) => pagesOf(definition, stream, window, deps), concurrency),
+      mergeMap((window) => pagesOf(definition, stream, window, flow, deps), concurrency),
       progress((event) => deps.stats.onProgress(event)),
-      deps.sink(),
+      deps.sink(flow),
       checkpoint(deps.state),
       tap({
         next: (commit) => deps.stats.onCommit(commit),
@@ -50,9 +55,12 @@ function pagesOf(
   definition: StreamDefinition,
   stream: string,
   window: TimeWindow,
+  flow: PageFlow,
   deps: StreamDeps,
 ): Observable<Page> {
-  const common = { object: definition.object, window, stream, store: deps.state };
-  if (definition.source === 'export') return exportSource(deps.api, common);
+  const common = { object: definition.object, window, stream, store: deps.state, flow };
+  if (definition.source === 'export') {
+    return exportSource(deps.api, { ...common, schedule: deps.exportSchedule(definition.object) });
+  }
   return querySource(deps.api, { ...common, params: definition.params });
 }

@@ -1,10 +1,12 @@
-import type { OperatorFunction } from 'rxjs';
+import { type OperatorFunction, pipe, tap } from 'rxjs';
 
 import { ndjsonSink } from '../sinks/ndjsonSink';
 import { parquetSink } from '../sinks/parquetSink';
 import { stdoutSink } from '../sinks/stdoutSink';
+import type { SinkEvent } from '../sinks/fileSink';
 import type { ExtraColumn } from '../sinks/tableColumns';
 import type { Commit } from '../sinks/types';
+import type { PageFlow } from '../sources/PageFlow';
 import type { Page } from '../sources/types';
 import type { StateStore } from '../state/types';
 import type { CliArgs } from './cliArgs';
@@ -16,9 +18,22 @@ export interface SinkContext {
   nowMs: number;
 }
 
-/** The sink `--format` asks for, wired to the run state so part names follow saved marks. */
-export function sinkFor(args: CliArgs, context: SinkContext): OperatorFunction<Page, Commit> {
-  if (args.format === 'stdout') return stdoutSink({ extraColumns: context.extraColumns });
+/**
+ * The sink `--format` asks for, wired to the run state so part names follow saved marks, and
+ * to the stream's PageFlow so its source waits while pages are still being written.
+ */
+export function sinkFor(
+  args: CliArgs,
+  context: SinkContext,
+  flow: PageFlow,
+): OperatorFunction<Page, Commit> {
+  if (args.format === 'stdout') {
+    // stdout commits every page as soon as it is written.
+    return pipe(
+      stdoutSink({ extraColumns: context.extraColumns }),
+      tap(() => flow.written()),
+    );
+  }
 
   const options = {
     out: args.out,
@@ -26,6 +41,9 @@ export function sinkFor(args: CliArgs, context: SinkContext): OperatorFunction<P
     extraColumns: context.extraColumns,
     resumeFrom: (stream: string, window: Page['window']) =>
       context.state.progress(stream, window)?.mark ?? null,
+    onEvent: (event: SinkEvent) => {
+      if (event.type === 'page-written') flow.written();
+    },
   };
   return args.format === 'ndjson' ? ndjsonSink(options) : parquetSink(options);
 }

@@ -19,6 +19,7 @@ import { pollWithBackoff } from '../operators/pollWithBackoff';
 import type { ExportRecord, StateStore } from '../state/types';
 import { exportFileChunks } from './exportFileChunks';
 import { defaultExportQueue, type ExportQueue } from './ExportQueue';
+import type { PageFlow } from './PageFlow';
 import { pagesFrom } from './pagesFrom';
 import type { Page, TimeWindow } from './types';
 
@@ -52,6 +53,8 @@ export interface ExportSourceOptions {
   maxRecreates?: number;
   /** Rows per page. Default 5000. */
   pageSize?: number;
+  /** Back-pressure from the sink (see PageFlow). Default none: pages are pushed as read. */
+  flow?: PageFlow;
   /** Scheduler for poll waits and the clock of durations. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
@@ -104,6 +107,7 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
           pageSize: options.pageSize ?? 5000,
           signal,
         }),
+        options.flow,
       ),
     ),
   );

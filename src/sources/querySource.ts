@@ -5,6 +5,7 @@ import type { PardotApi, QueryParams } from '../pardot/types';
 import type { StateStore } from '../state/types';
 import { idPager } from './idPager';
 import { type Chunk, type PagerContext } from './pagerContext';
+import type { PageFlow } from './PageFlow';
 import { pagesFrom } from './pagesFrom';
 import { planQuery } from './queryPlan';
 import { RowTracker } from './RowTracker';
@@ -35,6 +36,8 @@ export interface QuerySourceOptions {
    * (a slow replica); rows already emitted are skipped. Milliseconds. Default 0 (off).
    */
   lookBackMs?: number;
+  /** Back-pressure from the sink (see PageFlow). Default none: pages are pushed as read. */
+  flow?: PageFlow;
 }
 
 /**
@@ -67,7 +70,12 @@ export function querySource(api: PardotApi, options: QuerySourceOptions): Observ
 
   const resume = options.resumeFrom !== undefined ? options.resumeFrom : (saved?.mark ?? null);
   const label = { stream, object: spec.name, window };
-  return pagesFrom(label, resume, (signal) => readWindow(api, options, resume, signal));
+  return pagesFrom(
+    label,
+    resume,
+    (signal) => readWindow(api, options, resume, signal),
+    options.flow,
+  );
 }
 
 async function* readWindow(
