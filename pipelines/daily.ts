@@ -46,6 +46,13 @@ export const daily = definePipeline({
         source: 'query' as const,
         windows: theDay,
       })),
+      // Visits have no filter of their own: they are read per visitor changed that day.
+      {
+        object: 'visit',
+        source: 'query',
+        windows: theDay,
+        parent: { object: 'visitor', param: 'visitor_ids' },
+      },
     ];
   },
 });

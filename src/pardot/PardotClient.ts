@@ -327,6 +327,7 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     await this.connect();
     const call: Call = {
       operation: 'export.read',
+      object: options?.object,
       method: 'GET',
       signal: options?.signal,
       versioned: !this.useV5Exports,
@@ -344,6 +345,7 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     this.assertTrustedHost(absolute);
     const call: Call = {
       operation: 'download',
+      object: options?.object,
       method: 'GET',
       signal: options?.signal,
       url: () => absolute.toString(),

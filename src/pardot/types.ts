@@ -54,6 +54,8 @@ export interface ExportRequest {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Object the call serves, for events and errors when the call itself does not name it. */
+  object?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { defer, mergeMap, type Observable, type OperatorFunction, tap } from 'rxjs';
+import { defer, EMPTY, map, mergeMap, type Observable, type OperatorFunction, tap } from 'rxjs';
 
 import { checkpoint } from '../operators/checkpoint';
 import type { PollSchedule } from '../operators/pollSchedules';
@@ -6,6 +6,7 @@ import { progress } from '../operators/progress';
 import type { PardotApi } from '../pardot/types';
 import type { Commit } from '../sinks/types';
 import { exportSource } from '../sources/exportSource';
+import { childQuerySource } from '../sources/childQuerySource';
 import { querySource } from '../sources/querySource';
 import { PageFlow } from '../sources/PageFlow';
 import type { Page, TimeWindow } from '../sources/types';
@@ -59,8 +60,51 @@ function pagesOf(
   deps: StreamDeps,
 ): Observable<Page> {
   const common = { object: definition.object, window, stream, store: deps.state, flow };
+  if (definition.parent) return childPages(definition, definition.parent, common, deps);
   if (definition.source === 'export') {
     return exportSource(deps.api, { ...common, schedule: deps.exportSchedule(definition.object) });
   }
   return querySource(deps.api, { ...common, params: definition.params });
+}
+
+interface Common {
+  object: string;
+  window: TimeWindow;
+  stream: string;
+}
+
+/**
+ * A child object (visit) in a window: the ids of the parents (visitors) changed in the window,
+ * then the children of those parents created in the window. A visit changes its visitor, so
+ * the visits of a day are found through the visitors of that day; each visit is kept by the
+ * one window holding its created_at, so it is written once.
+ */
+function childPages(
+  definition: StreamDefinition,
+  parent: NonNullable<StreamDefinition['parent']>,
+  common: Common,
+  deps: StreamDeps,
+): Observable<Page> {
+  if (deps.state.progress(common.stream, common.window)?.done) return EMPTY;
+
+  const parentIds$ = querySource(deps.api, {
+    object: parent.object,
+    window: common.window,
+    stream: `${common.stream}.parents`,
+  }).pipe(mergeMap((page) => page.rows.map((row) => Number(row.id))));
+  const inWindow = (row: Page['rows'][number]) => {
+    const created = row.created_at;
+    if (!(created instanceof Date)) return false;
+    const ms = created.getTime();
+    return ms >= common.window.startMs && ms < common.window.endMs;
+  };
+
+  return childQuerySource(deps.api, {
+    object: definition.object,
+    parentIds$,
+    param: parent.param,
+    window: common.window,
+    stream: common.stream,
+    params: definition.params,
+  }).pipe(map((page) => ({ ...page, rows: page.rows.filter(inWindow) })));
 }

@@ -28,7 +28,7 @@ export async function* exportFileChunks(
 ): AsyncGenerator<Chunk> {
   let batch: PardotRecord[] = [];
   for (const url of urls) {
-    const body = await api.download(url, { signal: options.signal });
+    const body = await api.download(url, { signal: options.signal, object: options.object });
     const parser = body.pipe(parse({ columns: true, bom: true }));
     try {
       for await (const raw of parser as AsyncIterable<Record<string, string>>) {

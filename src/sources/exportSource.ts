@@ -189,7 +189,7 @@ class ExportJobRunner {
 
   private waitFor(record: ExportRecord, budget: number): Observable<ExportJob> {
     const durations = this.options.store?.exportDurations(this.spec.name) ?? [];
-    return pollWithBackoff((signal) => this.api.readExport(record.id, { signal }), {
+    return pollWithBackoff((signal) => this.api.readExport(record.id, { signal, object: this.spec.name }), {
       until: (job) => job.isExpired || job.state === 'Complete' || job.state === 'Failed',
       schedule: this.options.schedule ?? (durations.length > 0 ? adaptive(durations) : growing),
       timeoutMs: this.options.pollTimeoutMs,
