@@ -29,6 +29,8 @@ export const backfill = definePipeline({
         object,
         source: 'query' as const,
         windows: dateWindows({ ...range, step: { months: 1 }, order: 'newest' }),
+        // Pardot returns only visitors linked to a prospect unless told otherwise.
+        params: object === 'visitor' ? { only_identified: 'false' } : undefined,
       })),
     ];
   },

@@ -38,6 +38,8 @@ export const daily = definePipeline({
   streams: ({ args, time, yesterday }) => {
     const day = args.date ?? yesterday;
     const theDay = dateWindows({ start: day, end: nextDay(day), zone: time });
+    // Pardot returns only visitors linked to a prospect unless told otherwise.
+    const allVisitors = { only_identified: 'false' };
 
     return [
       { object: 'visitorActivity', source: 'export', windows: theDay },
@@ -45,13 +47,14 @@ export const daily = definePipeline({
         object,
         source: 'query' as const,
         windows: theDay,
+        params: object === 'visitor' ? allVisitors : undefined,
       })),
       // Visits have no filter of their own: they are read per visitor changed that day.
       {
         object: 'visit',
         source: 'query',
         windows: theDay,
-        parent: { object: 'visitor', param: 'visitor_ids' },
+        parent: { object: 'visitor', param: 'visitor_ids', params: allVisitors },
       },
     ];
   },

@@ -33,6 +33,6 @@ export async function customFieldColumns(
 function columnOf(field: PardotRecord): ExtraColumn | null {
   const name = field.field_id;
   if (typeof name !== 'string' || name === '') return null;
-  const multi = MULTI_VALUE_TYPES.has(String(field.type)) || field.is_record_multiple_responses === true;
-  return { name, type: multi ? 'list' : 'str' };
+  // `is_record_multiple_responses` is a form setting (keep each response), not a list type.
+  return { name, type: MULTI_VALUE_TYPES.has(String(field.type)) ? 'list' : 'str' };
 }

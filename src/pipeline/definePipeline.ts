@@ -37,7 +37,7 @@ export interface StreamDefinition {
    * For child objects (visit): the parent object whose ids, read in the same window, select
    * the rows, and the filter that takes them (`visitor_ids`).
    */
-  parent?: { object: string; param: string };
+  parent?: { object: string; param: string; params?: QueryParams };
 }
 
 export interface PipelineDefinition {

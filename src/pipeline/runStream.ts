@@ -91,6 +91,7 @@ function childPages(
     object: parent.object,
     window: common.window,
     stream: `${common.stream}.parents`,
+    params: parent.params,
   }).pipe(mergeMap((page) => page.rows.map((row) => Number(row.id))));
   const inWindow = (row: Page['rows'][number]) => {
     const created = row.created_at;
