@@ -9,7 +9,10 @@
  * (the last month, the three months before, then eight-month windows), so recent data lands
  * first; every other object pages the query API in monthly windows, newest first.
  */
+import { objectSpec } from '../src/pardot/catalogue';
 import { definePipeline, nextDay, runMain, UsageError } from '../src/pipeline';
+import { take } from 'rxjs';
+
 import { dateWindows } from '../src/sources/dateWindows';
 import { newestFirstWindows } from '../src/sources/newestFirstWindows';
 import { DAILY_QUERY_OBJECTS } from './daily';
@@ -28,12 +31,23 @@ export const backfill = definePipeline({
       ...DAILY_QUERY_OBJECTS.map((object) => ({
         object,
         source: 'query' as const,
-        windows: dateWindows({ ...range, step: { months: 1 }, order: 'newest' }),
+        windows: readWhole(object)
+          ? dateWindows({ ...range, step: { months: 12 }, order: 'newest' }).pipe(take(1))
+          : dateWindows({ ...range, step: { months: 1 }, order: 'newest' }),
         // Pardot returns only visitors linked to a prospect unless told otherwise.
         params: object === 'visitor' ? { only_identified: 'false' } : undefined,
       })),
     ];
   },
 });
+
+/**
+ * Objects with no time filter (campaigns, lifecycle stages) are read whole whatever the window:
+ * one window is enough for them.
+ */
+function readWhole(object: string): boolean {
+  const spec = objectSpec(object);
+  return spec.cursor === 'id' && !(spec.kind === 'event' && spec.created);
+}
 
 if (require.main === module) runMain(backfill);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { objectSpec, OBJECT_NAMES } from '../pardot/catalogue';
 import { ConfigError } from '../pardot/errors';
 
 /** The command line every pipeline file accepts (shared/design.md, "Command line"). */
@@ -100,8 +101,11 @@ function parseStrict(argv: string[]) {
 }
 
 function checkDate(name: string, value: string): void {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  const valid = DATE.test(value) && parsed.toISOString().slice(0, 10) === value;
+  const parsedMs = Date.parse(`${value}T00:00:00Z`);
+  const valid =
+    DATE.test(value) &&
+    !Number.isNaN(parsedMs) &&
+    new Date(parsedMs).toISOString().slice(0, 10) === value;
   if (!valid) throw new UsageError(`--${name} must be a date YYYY-MM-DD, not '${value}'`);
 }
 
@@ -112,5 +116,19 @@ function parseObjects(value: string | undefined): string[] | undefined {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (names.length === 0) throw new UsageError('--objects needs at least one object name');
+  for (const name of names) {
+    if (!isObjectName(name)) {
+      throw new UsageError(`--objects: unknown object '${name}'; known: ${OBJECT_NAMES.join(', ')}`);
+    }
+  }
   return names;
+}
+
+function isObjectName(name: string): boolean {
+  try {
+    objectSpec(name);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,9 @@ export function describePlan(streams: StreamDefinition[], time: LocalTime): stri
       `${(stream.name ?? stream.object).padEnd(20)} ${stream.source.padEnd(6)} ` +
         `${fmt(windows.length).padStart(6)} window(s)  ${range}  >= ${fmt(calls)} calls`,
     );
+    if (stream.source === 'export') {
+      for (const w of windows) lines.push(`${''.padEnd(28)}export ${spanOf([w], time)}`);
+    }
   }
   lines.push(`estimated API calls: at least ${fmt(total)} (one per 200 rows read on top)`);
   return lines.join('\n');
@@ -48,8 +51,9 @@ function collect(stream: StreamDefinition): TimeWindow[] {
   return windows;
 }
 
+/** The local span the windows cover, whatever their order. */
 function spanOf(windows: TimeWindow[], time: LocalTime): string {
-  const first = windows[0];
-  const last = windows[windows.length - 1];
-  return `${time.format(first.startMs)} .. ${time.format(last.endMs)}`;
+  const startMs = Math.min(...windows.map((w) => w.startMs));
+  const endMs = Math.max(...windows.map((w) => w.endMs));
+  return `${time.format(startMs)} .. ${time.format(endMs)}`;
 }

@@ -21,15 +21,24 @@ describe('parseCliArgs', () => {
   });
 
   it('derives the state file from --out and splits --objects', () => {
-    const args = parseCliArgs(['--out', '/tmp/l/', '--objects', 'prospect, visitorActivity']);
+    const args = parseCliArgs(['--out', '/tmp/l/', '--objects', 'prospect, visitor_activity']);
 
     expect(args.state).toBe('/tmp/l/_state.json');
-    expect(args.objects).toEqual(['prospect', 'visitorActivity']);
+    expect(args.objects).toEqual(['prospect', 'visitor_activity']);
   });
 
   it('refuses a date that does not exist', () => {
     expect(() => parseCliArgs(['--date', '2026-02-30'])).toThrow(
       "--date must be a date YYYY-MM-DD, not '2026-02-30'",
+    );
+    expect(() => parseCliArgs(['--from', '2026-13-01'])).toThrow(
+      "--from must be a date YYYY-MM-DD, not '2026-13-01'",
+    );
+  });
+
+  it('refuses an unknown object name', () => {
+    expect(() => parseCliArgs(['--objects', 'prospect,nope'])).toThrow(
+      "--objects: unknown object 'nope'",
     );
   });
 
