@@ -10,6 +10,8 @@
  */
 import { fork } from 'node:child_process';
 
+import type { LoggedRequest } from '../../src/sandbox/RequestLog';
+
 export interface SandboxChildOptions {
   /** Real delay added before each API reply, milliseconds. Default 0. */
   latencyMs?: number;
@@ -41,6 +43,8 @@ export interface LogSummary {
   maxInFlight: number;
   /** API calls by the in-flight count they arrived to (themselves included). */
   inFlightAtStart: Record<string, number>;
+  /** Mean time the sandbox took per API call (latency included), milliseconds. */
+  meanDurationMs: number;
   /** Time-weighted mean of API requests in flight between the first start and the last end. */
   meanInFlight: number;
   /** Wall time of the first API request's arrival and the last one's end, epoch ms. */
@@ -63,6 +67,8 @@ export interface SandboxChild {
   env: Record<string, string>;
   timezone: string;
   logSummary(): Promise<LogSummary>;
+  /** The request log itself (OAuth calls included), for a closer look. */
+  logEntries(): Promise<LoggedRequest[]>;
   clearLog(): Promise<void>;
   count(query: CountQuery): Promise<number>;
   stop(): void;
@@ -100,6 +106,7 @@ export function startSandboxChild(options: SandboxChildOptions = {}): Promise<Sa
           env: message.ready.env,
           timezone: message.ready.env.PARDOT_TIMEZONE,
           logSummary: () => ask<LogSummary>({ op: 'log' }),
+          logEntries: () => ask<LoggedRequest[]>({ op: 'entries' }),
           clearLog: () => ask<void>({ op: 'clear' }),
           count: (query) => ask<number>({ op: 'count', query }),
           stop: () => child.kill('SIGTERM'),
@@ -141,6 +148,7 @@ async function serve(options: SandboxChildOptions): Promise<void> {
   process.on('message', (message: { id: number; op: string; query?: CountQuery }) => {
     const reply = (result?: unknown) => process.send?.({ id: message.id, result });
     if (message.op === 'log') reply(summarise(sandbox.log.entries));
+    else if (message.op === 'entries') reply(sandbox.log.entries);
     else if (message.op === 'clear') reply(sandbox.log.clear());
     else if (message.op === 'count' && message.query) {
       const q = message.query;

@@ -25,6 +25,7 @@ export function summarise(entries: readonly LoggedRequest[]): LogSummary {
     failures: tally((e) => (e.pardotCode === undefined ? undefined : String(e.pardotCode))),
     maxInFlight: api.reduce((m, e) => Math.max(m, e.inFlightAtStart), 0),
     inFlightAtStart: tally((e) => String(e.inFlightAtStart)),
+    meanDurationMs: api.length === 0 ? 0 : busyMs / api.length,
     meanInFlight: api.length === 0 ? 0 : busyMs / Math.max(1, lastEndMs - firstStartMs),
     firstStartMs: api.length === 0 ? 0 : firstStartMs,
     lastEndMs: api.length === 0 ? 0 : lastEndMs,
