@@ -10,7 +10,6 @@
  * peak RSS shows what the sink keeps, not the input. Peak RSS is the child's
  * process.resourceUsage().maxRSS.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ import { lastValueFrom, Observable, Subject, toArray } from 'rxjs';
 import type { PardotRecord } from '../src/pardot/types';
 import { parquetSink } from '../src/sinks/parquetSink';
 import type { Page } from '../src/sources/types';
+import { peakRssMiB, runChild } from './lib/runChild';
 
 const PAGE_ROWS = 1_000;
 const DAY_START_MS = Date.UTC(2024, 2, 10);
@@ -95,21 +95,12 @@ async function measure(total: number): Promise<Record<string, number>> {
     rowsPerSecond: Math.round((total * 1000) / ms),
     fileMiB: Math.round((bytes / 1048576) * 10) / 10,
     files: files.length,
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMiB: peakRssMiB(),
   };
 }
 
 function child(total: number): Record<string, number> {
-  const result = spawnSync(
-    process.execPath,
-    ['-r', 'ts-node/register', __filename, '--child', String(total)],
-    {
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-      encoding: 'utf8',
-    },
-  );
-  if (result.status !== 0) throw new Error(`bench child failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Record<string, number>;
+  return runChild<Record<string, number>>(__filename, ['--child', String(total)]);
 }
 
 async function main(): Promise<void> {

@@ -75,15 +75,15 @@ async function measure(mode: Mode, targetRows: number, format: Format): Promise<
     });
     const env = { ...sandbox.env, PARDOT_EXPORT_POLL: '200ms' };
     const run = await runBenchPipeline(definition, { env, format });
-    const endMs = Date.now();
     if (run.code !== 0) throw new Error(`pipeline failed:\n${run.stderr}`);
 
     const log = await sandbox.logSummary();
     const rows = run.rows.visitor_activity ?? 0;
-    const dataMs = endMs - (mode === 'export' ? log.firstDownloadMs : log.firstStartMs);
+    const dataMs = run.endedAtMs - (mode === 'export' ? log.firstDownloadMs : log.firstStartMs);
     const rowsPerSecond = Math.round((rows * 1000) / dataMs);
     const peak = peakRssMiB();
-    return { mode, format, rows, ms: run.ms, dataMs, rowsPerSecond, peakRssMiB: peak, calls: log.calls };
+    const calls = log.calls;
+    return { mode, format, rows, ms: run.ms, dataMs, rowsPerSecond, peakRssMiB: peak, calls };
   } finally {
     sandbox.stop();
   }

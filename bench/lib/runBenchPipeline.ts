@@ -21,6 +21,8 @@ export interface BenchRun {
   code: number;
   /** Wall time of the whole run (connect, streams, last commit), milliseconds. */
   ms: number;
+  /** When the run resolved, epoch milliseconds (before the output is counted). */
+  endedAtMs: number;
   /** Rows found in the output afterwards, by object directory (`visitor_activity`). */
   rows: Record<string, number>;
   /** What the run wrote on stderr (logs and its summary table). */
@@ -49,7 +51,8 @@ export async function runBenchPipeline(
     const started = performance.now();
     const code = await runPipeline(definition, { argv, env: options.env, stderr });
     const ms = performance.now() - started;
-    return { code, ms, rows: await lakeRows(out), stderr: chunks.join('') };
+    const endedAtMs = Date.now();
+    return { code, ms, endedAtMs, rows: await lakeRows(out), stderr: chunks.join('') };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
