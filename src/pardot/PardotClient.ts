@@ -660,7 +660,8 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     const elapsed = this.clock.now() - started + delayMs;
     if (attempt >= (retry.tries ?? 6) || elapsed > (retry.maxElapsedMs ?? 600_000)) {
       throw new RetriesExhaustedError(
-        `${describe(this.context(call))}: gave up after ${attempt} tries: ${error.message}`,
+        `${describe(this.context(call))}: gave up after ${attempt} tries: ${error.message}; ` +
+          'Pardot or the network is failing: run again later',
         {
           ...this.context(call),
           pardotCode: error.pardotCode,

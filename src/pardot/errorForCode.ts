@@ -68,7 +68,7 @@ export function errorForCode(
   const where = describe(ctx);
   if (RETRIABLE.has(code)) {
     const Retriable = code === 66 ? ConcurrencyLimitError : RetriableError;
-    return new Retriable(`${where}: Pardot error ${code} (${message}); retrying`, ctx);
+    return new Retriable(`${where}: Pardot error ${code} (${message})`, ctx);
   }
   if (code === 184) {
     return new TokenRejectedError(`${where}: Pardot error 184: ${AUTH_HINTS[184]}`, ctx);
@@ -108,7 +108,7 @@ export function failureFor(
     return new TokenRejectedError(`${where}: HTTP 401: ${AUTH_HINTS[184]}`, ctx);
   }
   if (status >= 500 || status === 429 || status === 408) {
-    return new RetriableError(`${where}: HTTP ${status}; retrying`, ctx);
+    return new RetriableError(`${where}: HTTP ${status}`, ctx);
   }
   return new BadRequestError(`${where}: HTTP ${status} (${message || 'no message'})`, ctx);
 }
@@ -135,7 +135,7 @@ export function transportError(error: unknown, context: ErrorContext): Error {
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
   const where = describe(context);
   if (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
-    return new RetriableError(`${where}: network error ${code || name}; retrying`, {
+    return new RetriableError(`${where}: network error ${code || name}`, {
       ...context,
       cause: error,
     });
