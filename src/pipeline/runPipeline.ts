@@ -84,8 +84,10 @@ export async function runPipeline(
 export function runMain(definition: PipelineDefinition): void {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: signal-exit (under write-file-atomic) re-raises a signal that no other
+  // listener is left to handle, which would kill the run before it saves its state.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   runPipeline(definition, { signal: controller.signal }).then((code) => {
     process.exitCode = code;
     process.off('SIGINT', onSignal);

@@ -117,3 +117,38 @@ describe('the pipeline command line', () => {
     expect(Object.keys(state.streams).sort()).toEqual(['listMembership', 'prospect', 'visitor']);
   });
 });
+
+describe('an interrupted pipeline', () => {
+  it('stops on SIGINT with exit code 130, state saved, and resumes to the end', async () => {
+    const sandbox = await startSandbox({
+      seed: 5,
+      visitorActivitiesPerDay: 300,
+      settings: { latencyMs: 150, exportQueueMs: 100, exportProcessingMs: 300 },
+    });
+    const time = new LocalTime(sandbox.timezone);
+    const day = time.isoDate(sandbox.clock.now() - 86_400_000);
+    const out = mkdtempSync(path.join(tmpdir(), 'sigint-'));
+    const env = { ...sandboxEnv(sandbox), PARDOT_TIMEZONE: sandbox.timezone };
+    const args = ['--out', out, '--date', day, '--objects', 'prospect,visitor,visitorActivity'];
+
+    let watcher: NodeJS.Timeout | undefined;
+    const interrupted = await runPipelineFile('pipelines/daily.ts', args, {
+      env,
+      onStart: (_pid, kill) => {
+        watcher = setInterval(() => {
+          if (sandbox.log.calls >= 3) {
+            clearInterval(watcher);
+            kill('SIGINT');
+          }
+        }, 5);
+      },
+    });
+    const resumed = await runPipelineFile('pipelines/daily.ts', args, { env });
+    await sandbox.close();
+
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toContain('interrupted: state is saved up to the last committed file');
+    expect(existsSync(path.join(out, '_state.json.lock'))).toBe(false);
+    expect(resumed.code).toBe(0);
+  });
+});
