@@ -25,12 +25,14 @@ export async function* timePager(ctx: PagerContext, startMs: number): AsyncGener
     const times = rows.map((row) => ctx.tracker.timeOf(row)!);
     if (times.some((t) => t <= afterMs)) state.inclusive = true;
 
-    if (rows.length < ctx.limit) {
+    const lastMs = Math.max(...times);
+    // A short page ends the window; so does a full one that reaches its end (an inclusive
+    // server returns rows at the end second itself): every row before that end is on it.
+    if (rows.length < ctx.limit || lastMs >= ctx.window.endMs) {
       yield chunk(ctx, ctx.tracker.accept(rows));
       return;
     }
 
-    const lastMs = Math.max(...times);
     const fresh = ctx.tracker.accept(rows.filter((_, i) => times[i] < lastMs));
     if (fresh.length > 0) yield chunk(ctx, fresh);
     if (fresh.length > 0 && lastMs > state.fromMs) {
