@@ -21,8 +21,12 @@ export class PageFlow {
   async ready(signal?: AbortSignal): Promise<void> {
     while (this.pending >= this.maxPending && !signal?.aborted) {
       await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const onAbort = () => resolve();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
       });
     }
     this.pending += 1;

@@ -16,6 +16,7 @@ import { ConfigError, ExportFailedError, PardotPipesError } from '../pardot/erro
 import type { ExportJob, ExportRequest, PardotApi } from '../pardot/types';
 import { adaptive, growing, type PollSchedule } from '../operators/pollSchedules';
 import { pollWithBackoff } from '../operators/pollWithBackoff';
+import type { RetryTransientOptions } from '../operators/retryTransient';
 import type { ExportRecord, StateStore } from '../state/types';
 import { exportFileChunks } from './exportFileChunks';
 import { defaultExportQueue, type ExportQueue } from './ExportQueue';
@@ -53,6 +54,8 @@ export interface ExportSourceOptions {
   maxRecreates?: number;
   /** Rows per page. Default 5000. */
   pageSize?: number;
+  /** Delays between tries of a file cut off mid-download. Default retryTransient's. */
+  downloadRetry?: RetryTransientOptions;
   /** Back-pressure from the sink (see PageFlow). Default none: pages are pushed as read. */
   flow?: PageFlow;
   /** Scheduler for poll waits and the clock of durations. Default `asyncScheduler`. */
@@ -106,6 +109,7 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
           window: options.window,
           pageSize: options.pageSize ?? 5000,
           signal,
+          retry: options.downloadRetry,
         }),
         options.flow,
       ),

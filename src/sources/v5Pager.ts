@@ -68,7 +68,7 @@ async function* chain(
   const links = new Set<string>();
   let page = await ctx.api.queryV5(
     ctx.spec.name,
-    { ...ctx.params, fields: fields(ctx), limit: ctx.limit, ...filters },
+    { ...v5Filters(ctx), fields: fields(ctx), limit: ctx.limit, ...filters },
     {
       signal: ctx.signal,
     },
@@ -82,6 +82,27 @@ async function* chain(
     links.add(page.nextPageUrl);
     page = await ctx.api.nextV5(ctx.spec.name, page.nextPageUrl, { signal: ctx.signal });
   }
+}
+
+/**
+ * The stream's extra filters, given by their v3/v4 names, as v5 parameters: a field filter
+ * takes the field's v5 name (`list_id` -> `listId`). `only_identified` has no v5 form: v5
+ * returns every visitor unless filtered, so `false` is dropped and `true` becomes
+ * `isIdentified=true`. Other names go as given, for the server to refuse loudly.
+ */
+function v5Filters(ctx: PagerContext): V5Params {
+  const out: V5Params = {};
+  for (const [name, value] of Object.entries(ctx.params)) {
+    if (value === undefined) continue;
+    if (name === 'only_identified') {
+      if (String(value) === 'true') out.isIdentified = 'true';
+      continue;
+    }
+    const field = ctx.spec.fields.find((f) => f.name === name);
+    const v5Name = field ? v5FieldName(field) : null;
+    out[v5Name ?? name] = value;
+  }
+  return out;
 }
 
 /** Every bulk field v5 serves, by its v3/v4 name (the client maps names). */

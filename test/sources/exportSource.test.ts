@@ -53,6 +53,18 @@ describe('exportSource', () => {
     });
   }
 
+  it('fetches a download cut off mid-body again and skips the rows already taken', async () => {
+    const api = new FakePardotApi(rows(2500), zone);
+    api.cutDownloads = 2;
+
+    const retry = { baseDelayMs: 1 };
+    const pages = await collect(exportSource(api, options({ pageSize: 600, downloadRetry: retry })));
+
+    expect(api.downloads.length).toBe(5);
+    expect(sorted(idsOf(pages))).toEqual(range(1, 2500));
+    expect(pages.map((p) => p.rows.length)).toEqual([600, 600, 600, 600, 100]);
+  });
+
   it('types CSV rows, keeping quotes, commas and newlines in text', async () => {
     const api = new FakePardotApi(rows(1), zone);
 

@@ -66,6 +66,8 @@ export class FakePardotApi implements PardotApi {
   readonly exportPlan: FakeExportPlan = {};
   readonly exports = new Map<number, FakeExport>();
   readonly downloads: string[] = [];
+  /** Downloads still to cut off mid-body (the connection drops after half the lines). */
+  cutDownloads = 0;
   /** Aborted signals seen by calls. */
   readonly aborted: string[] = [];
   private readonly chains = new Map<string, Chain>();
@@ -149,6 +151,10 @@ export class FakePardotApi implements PardotApi {
     const lines = ['id,created_at,type_name\n'];
     for (const r of rows)
       lines.push(`${r.id},${this.time.format(r.createdMs)},"a, ""quoted""\nname"\n`);
+    if (this.cutDownloads > 0 && lines.length > 2) {
+      this.cutDownloads -= 1;
+      return Readable.from(cutOff(lines.slice(0, Math.ceil(lines.length / 2))));
+    }
     return Readable.from(lines);
   }
 
@@ -295,4 +301,10 @@ export class FakePardotApi implements PardotApi {
 /** `count` rows all created in the same second, ids from `firstId`. */
 export function burst(atMs: number, count: number, firstId: number): FakeRow[] {
   return Array.from({ length: count }, (_, i) => ({ id: firstId + i, createdMs: atMs }));
+}
+
+/** The lines, then a connection reset, as a body cut off mid-download. */
+async function* cutOff(lines: string[]): AsyncGenerator<string> {
+  yield* lines;
+  throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
 }
