@@ -1,6 +1,10 @@
 import { DateTime, IANAZone } from 'luxon';
 
-const HOUR_MS = 3_600_000;
+/**
+ * Cache slot. Offsets are multiples of 15 minutes and change on quarter hours: Adelaide and
+ * St John's change at half past a UTC hour, Lord Howe moves its clocks by 30 minutes.
+ */
+const SLOT_MS = 15 * 60_000;
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 /** Thrown when a zone name or a naive timestamp cannot be read. */
@@ -17,8 +21,8 @@ export class LocalTimeError extends Error {
  * v3/v4 and the Export API speak, in one IANA zone.
  *
  * Calling luxon per row costs 20-36 us, more than writing the row to Parquet, so offsets are
- * computed once per hour and cached: zone offsets only change on hour boundaries in the zones
- * Pardot offers.
+ * computed once per quarter hour and cached: zone offsets only change on quarter hours (not
+ * whole UTC hours: Adelaide, St John's and Lord Howe change at half past).
  *
  * DST: in the spring gap a wall time that never existed is read as the instant an hour later
  * (luxon's rule). In the repeated autumn hour a wall time names two instants; it is read as the
@@ -45,18 +49,18 @@ export class LocalTime {
     if (!m) throw new LocalTimeError(`'${naive}' is not a YYYY-MM-DD HH:MM:SS timestamp`);
 
     const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-    return wall - this.offsetForWallHour(Math.floor(wall / HOUR_MS));
+    return wall - this.offsetForWallSlot(Math.floor(wall / SLOT_MS));
   }
 
   /** Naive local `YYYY-MM-DD HH:MM:SS` of an instant. */
   format(epochMs: number): string {
-    const wall = new Date(epochMs + this.offsetForUtcHour(Math.floor(epochMs / HOUR_MS)));
+    const wall = new Date(epochMs + this.offsetForUtcSlot(Math.floor(epochMs / SLOT_MS)));
     return wall.toISOString().slice(0, 19).replace('T', ' ');
   }
 
   /** The zone's offset in milliseconds at an instant. */
   offsetAt(epochMs: number): number {
-    return this.offsetForUtcHour(Math.floor(epochMs / HOUR_MS));
+    return this.offsetForUtcSlot(Math.floor(epochMs / SLOT_MS));
   }
 
   /** Start of the local day (midnight, or the first instant after it) containing an instant. */
@@ -78,20 +82,20 @@ export class LocalTime {
     return this.format(epochMs).slice(0, 10);
   }
 
-  private offsetForUtcHour(hour: number): number {
-    let offset = this.fromUtcCache.get(hour);
+  private offsetForUtcSlot(slot: number): number {
+    let offset = this.fromUtcCache.get(slot);
     if (offset === undefined) {
-      offset = IANAZone.create(this.zone).offset(hour * HOUR_MS) * 60_000;
-      this.fromUtcCache.set(hour, offset);
+      offset = IANAZone.create(this.zone).offset(slot * SLOT_MS) * 60_000;
+      this.fromUtcCache.set(slot, offset);
     }
     return offset;
   }
 
-  private offsetForWallHour(wallHour: number): number {
-    let offset = this.toUtcCache.get(wallHour);
+  private offsetForWallSlot(wallSlot: number): number {
+    let offset = this.toUtcCache.get(wallSlot);
     if (offset === undefined) {
-      offset = this.resolveWallOffset(wallHour * HOUR_MS);
-      this.toUtcCache.set(wallHour, offset);
+      offset = this.resolveWallOffset(wallSlot * SLOT_MS);
+      this.toUtcCache.set(wallSlot, offset);
     }
     return offset;
   }
