@@ -16,28 +16,66 @@ export interface ParquetFormatOptions {
   rowGroupBytes?: number;
   /** Compression codec. Default `SNAPPY`. */
   codec?: 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+  /**
+   * Rows buffered across all parts open at once. An export window spans many partition dates,
+   * each with its own part: past this total the fullest part writes its row group early, so
+   * memory is bounded by this budget, not by one row group per open part. Default 50,000.
+   */
+  maxBufferedRows?: number;
 }
 
 /**
  * Parquet parts written with hyparquet-writer, one typed schema per table (parquetSchema).
  * Rows are kept as columns only until a row group fills (by rows or estimated bytes); the
- * group is then encoded and written to the file, so memory stays bounded by one row group
- * per open part whatever the file's size.
+ * group is then encoded and written to the file. Open parts share one budget of buffered
+ * rows (`maxBufferedRows`), so memory stays bounded whatever the file sizes and however many
+ * partitions a window spans.
  */
 export function parquetFormat(options: ParquetFormatOptions = {}): PartFormat {
+  const budget = new RowBudget(options.maxBufferedRows ?? 50_000);
   return {
     extension: 'parquet',
     open: async (tempPath, columns) => {
       const handle = await fs.open(tempPath, 'w');
-      return new ParquetPartWriter(handle, tempPath, columns, options);
+      return new ParquetPartWriter(handle, tempPath, columns, options, budget);
     },
   };
 }
 
+/** Buffered rows of the open parts of one sink, and who writes a row group when over. */
+class RowBudget {
+  private readonly writers = new Set<ParquetPartWriter>();
+
+  constructor(private readonly maxRows: number) {}
+
+  join(writer: ParquetPartWriter): void {
+    this.writers.add(writer);
+  }
+
+  leave(writer: ParquetPartWriter): void {
+    this.writers.delete(writer);
+  }
+
+  /** Writes the fullest parts' row groups until the total is within the budget. */
+  async relieve(): Promise<void> {
+    for (;;) {
+      let total = 0;
+      let fullest: ParquetPartWriter | null = null;
+      for (const w of this.writers) {
+        total += w.buffered;
+        if (!fullest || w.buffered > fullest.buffered) fullest = w;
+      }
+      if (total <= this.maxRows || !fullest || fullest.buffered === 0) return;
+      await fullest.flushGroup();
+    }
+  }
+}
+
 class ParquetPartWriter implements PartWriter {
   rows = 0;
+  /** Rows added and not yet written as a row group. */
+  buffered = 0;
   private written = 0;
-  private buffered = 0;
   private bufferedBytes = 0;
   private data: ParquetValue[][];
   private readonly out: FileByteWriter;
@@ -50,7 +88,9 @@ class ParquetPartWriter implements PartWriter {
     private readonly tempPath: string,
     private readonly columns: readonly TableColumn[],
     options: ParquetFormatOptions,
+    private readonly budget: RowBudget,
   ) {
+    budget.join(this);
     this.rowGroupRows = options.rowGroupRows ?? 50_000;
     this.rowGroupBytes = options.rowGroupBytes ?? 64 * 1024 * 1024;
     this.data = columns.map(() => []);
@@ -75,6 +115,7 @@ class ParquetPartWriter implements PartWriter {
         await this.flushGroup();
       }
     }
+    await this.budget.relieve();
   }
 
   private add(row: PardotRecord): void {
@@ -90,7 +131,7 @@ class ParquetPartWriter implements PartWriter {
     this.bufferedBytes += bytes;
   }
 
-  private async flushGroup(): Promise<void> {
+  async flushGroup(): Promise<void> {
     if (this.buffered === 0) return;
     const columnData = this.columns.map((c, i) => ({ name: c.name, data: this.data[i] }));
     const rowGroupSize = this.buffered;
@@ -103,6 +144,7 @@ class ParquetPartWriter implements PartWriter {
   }
 
   async finish(): Promise<void> {
+    this.budget.leave(this);
     await this.flushGroup();
     await this.writer.finish();
     await this.handle.sync();
@@ -110,6 +152,7 @@ class ParquetPartWriter implements PartWriter {
   }
 
   async abort(): Promise<void> {
+    this.budget.leave(this);
     await this.handle.close().catch(() => undefined);
     await fs.rm(this.tempPath, { force: true }).catch(() => undefined);
   }

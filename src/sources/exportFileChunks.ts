@@ -27,10 +27,10 @@ const DOWNLOAD_TRIES = 4;
  * Streams export files one after the other, parsing each CSV as it downloads (csv-parse,
  * header row as column names) and typing rows through `api.typeRow`. Reading is pulled: the
  * next rows are read only when the consumer asks for the next chunk, so a slow sink does not
- * make the whole file pile up in memory. Empty cells are nulls in Pardot's CSV, so they are
- * left out of the raw row (absent fields are written as null). A download cut off mid-body
- * (reset, truncated, unparsable) is fetched again with the transient retry delays and resumes
- * after the rows already taken, so no row is lost or repeated.
+ * make the whole file pile up in memory. Empty cells are nulls in Pardot's CSV (the typer
+ * reads an empty string as null). A download cut off mid-body (reset, truncated, unparsable)
+ * is fetched again with the transient retry delays and resumes after the rows already taken,
+ * so no row is lost or repeated.
  */
 export async function* exportFileChunks(
   api: PardotApi,
@@ -78,7 +78,7 @@ async function* fileRows(
     for await (const raw of parser as AsyncIterable<Record<string, string>>) {
       seen += 1;
       if (seen <= skip) continue;
-      const row = api.typeRow(options.object, withoutEmpty(raw));
+      const row = api.typeRow(options.object, raw);
       if (inWindow(row, options)) batch.push(row);
       file.taken += 1;
       if (batch.length >= options.pageSize) yield;
@@ -100,12 +100,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
-}
-
-function withoutEmpty(raw: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key in raw) if (raw[key] !== '') out[key] = raw[key];
-  return out;
 }
 
 function inWindow(row: PardotRecord, options: ExportFileOptions): boolean {
