@@ -131,7 +131,7 @@ async function execute(
     const sink = (flow: PageFlow) => sinkFor(args, { state, extraColumns, nowMs }, flow);
     const exportSchedule = exportScheduleFor(env.PARDOT_EXPORT_POLL, api.sandbox !== null, state);
     const runs = streams.map((stream) =>
-      streamCommits(stream, { api: client, state, stats, sink, exportSchedule }),
+      streamCommits(stream, { api: client, state, stats, sink, exportSchedule, nowMs }),
     );
     display.start();
     await runUntil(merge(...runs), signal);

@@ -1,8 +1,20 @@
-import { defer, EMPTY, map, mergeMap, type Observable, type OperatorFunction, tap } from 'rxjs';
+import {
+  concat,
+  defer,
+  EMPTY,
+  ignoreElements,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  type OperatorFunction,
+  tap,
+} from 'rxjs';
 
 import { checkpoint } from '../operators/checkpoint';
 import type { PollSchedule } from '../operators/pollSchedules';
 import { progress } from '../operators/progress';
+import { objectSpec } from '../pardot/catalogue';
 import type { PardotApi } from '../pardot/types';
 import type { Commit } from '../sinks/types';
 import { exportSource } from '../sources/exportSource';
@@ -12,12 +24,15 @@ import { PageFlow } from '../sources/PageFlow';
 import type { Page, TimeWindow } from '../sources/types';
 import type { StateStore } from '../state/types';
 import type { StreamDefinition } from './definePipeline';
+import { noteExtraction } from './extractedAt';
 import type { RunStats } from './RunStats';
 
 export interface StreamDeps {
   api: PardotApi;
   state: StateStore;
   stats: RunStats;
+  /** The run's start, epoch ms: the extraction time of entity windows it starts. */
+  nowMs: number;
   /** Poll schedule of an object's exports. */
   exportSchedule: (object: string) => PollSchedule;
   /** A fresh sink operator for the stream, releasing `flow` as pages are written. */
@@ -59,7 +74,19 @@ function pagesOf(
   flow: PageFlow,
   deps: StreamDeps,
 ): Observable<Page> {
+  if (deps.state.progress(stream, window)?.done) return EMPTY;
   const common = { object: definition.object, window, stream, store: deps.state, flow };
+  const started = objectSpec(definition.object).kind === 'entity'
+    ? defer(() => noteExtraction(deps.state, stream, window, deps.nowMs))
+    : of(undefined);
+  return concat(started.pipe(ignoreElements()), sourceOf(definition, common, deps));
+}
+
+function sourceOf(
+  definition: StreamDefinition,
+  common: Common & { store: StateStore; flow: PageFlow },
+  deps: StreamDeps,
+): Observable<Page> {
   if (definition.parent) return childPages(definition, definition.parent, common, deps);
   if (definition.source === 'export') {
     return exportSource(deps.api, { ...common, schedule: deps.exportSchedule(definition.object) });
@@ -85,8 +112,6 @@ function childPages(
   common: Common,
   deps: StreamDeps,
 ): Observable<Page> {
-  if (deps.state.progress(common.stream, common.window)?.done) return EMPTY;
-
   const parentIds$ = querySource(deps.api, {
     object: parent.object,
     window: common.window,

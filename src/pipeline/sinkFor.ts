@@ -10,6 +10,7 @@ import type { PageFlow } from '../sources/PageFlow';
 import type { Page } from '../sources/types';
 import type { StateStore } from '../state/types';
 import type { CliArgs } from './cliArgs';
+import { extractedAt } from './extractedAt';
 
 export interface SinkContext {
   state: StateStore;
@@ -37,7 +38,8 @@ export function sinkFor(
 
   const options = {
     out: args.out,
-    extractedAtMs: context.nowMs,
+    extractedAtMs: (stream: string, window: Page['window']) =>
+      extractedAt(context.state, stream, window) ?? context.nowMs,
     extraColumns: context.extraColumns,
     resumeFrom: (stream: string, window: Page['window']) =>
       context.state.progress(stream, window)?.mark ?? null,

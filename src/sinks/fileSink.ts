@@ -27,8 +27,12 @@ import type { Commit } from './types';
 export interface FileSinkOptions {
   /** Lake root directory. Required. */
   out: string;
-  /** The run's start, epoch ms: the partition date of entity snapshots. Default: now. */
-  extractedAtMs?: number;
+  /**
+   * When a window of an entity object was extracted, epoch ms: the partition date of its
+   * snapshot. A function lets a resumed window keep the date its first attempt used, so its
+   * parts replace that attempt's instead of landing beside them. Default: now.
+   */
+  extractedAtMs?: number | ((stream: string, window: TimeWindow) => number);
   /** Declared extra columns per object (catalogue name), e.g. custom fields. Default none. */
   extraColumns?: Readonly<Record<string, readonly ExtraColumn[]>>;
   /** A part holding this many rows is rolled after the page that reached it. Default 1,000,000. */
@@ -123,7 +127,7 @@ export function fileSink(
 class FileSink {
   private readonly groups = new Map<string, Group>();
   private readonly cleaned = new Set<string>();
-  private readonly extractedAtMs: number;
+  private readonly extractedAt: (stream: string, window: TimeWindow) => number;
   private readonly maxFileRows: number;
   private readonly maxFileBytes: number;
 
@@ -131,7 +135,8 @@ class FileSink {
     private readonly format: PartFormat,
     private readonly options: FileSinkOptions,
   ) {
-    this.extractedAtMs = options.extractedAtMs ?? Date.now();
+    const extracted = options.extractedAtMs ?? Date.now();
+    this.extractedAt = typeof extracted === 'number' ? () => extracted : extracted;
     this.maxFileRows = options.maxFileRows ?? 1_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 256 * 1024 * 1024;
   }
@@ -217,7 +222,7 @@ class FileSink {
   /** Rows by partition date, in page order within each date. */
   private route(group: Group, rows: readonly PardotRecord[]): Map<string, PardotRecord[]> {
     const byDate = new Map<string, PardotRecord[]>();
-    const fixed = group.spec.kind === 'entity' ? utcDate(this.extractedAtMs) : null;
+    const fixed = group.spec.kind === 'entity' ? this.snapshotDate(group) : null;
     for (const row of rows) {
       const date = fixed ?? utcDate(eventMs(row.created_at, group.window));
       const list = byDate.get(date);
@@ -297,9 +302,13 @@ class FileSink {
     return { stream, object: group.spec.name, window, mark: group.last, windowDone, rows, files };
   }
 
+  private snapshotDate(group: Group): string {
+    return utcDate(this.extractedAt(group.stream, group.window));
+  }
+
   private async removeStaleParts(group: Group): Promise<void> {
     const dates =
-      group.spec.kind === 'entity' ? [utcDate(this.extractedAtMs)] : windowDates(group.window);
+      group.spec.kind === 'entity' ? [this.snapshotDate(group)] : windowDates(group.window);
     const dirs = new Set([
       ...dates.map((d) => partitionDir(this.options.out, group.spec.table, d)),
       ...group.dirs,

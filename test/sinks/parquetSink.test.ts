@@ -183,6 +183,27 @@ describe('parquetSink', () => {
     expect(removed.length).toBe(2);
   });
 
+  it('rewrites an entity window resumed on a later day into the partition it started in', async () => {
+    const out = lake();
+    const rows = syntheticRecords('tag', 60, BASE_MS - 3_600_000);
+    const pages = pagesOf('tag', WINDOW, rows, 10);
+    const firstDay = Date.parse('2026-12-01T23:00:00Z');
+    // A first attempt rolled a part into place, then died before its state was saved.
+    await run(pages.slice(0, 3), parquetSink({ out, maxFileRows: 30, extractedAtMs: firstDay }));
+
+    await run(
+      pages,
+      parquetSink({ out, maxFileRows: 30, extractedAtMs: (_stream, _window) => firstDay }),
+    );
+
+    const stats = await duck(
+      `select count(*)::int as n, count(distinct id)::int as d ` +
+        `from read_parquet('${out}/tag/**/*.parquet')`,
+    );
+    expect(stats).toEqual([{ n: 60, d: 60 }]);
+    expect(readdirSync(path.join(out, 'tag'))).toEqual(['date=2026-12-01']);
+  });
+
   it('keeps parts committed before the resume mark when a window is resumed', async () => {
     const out = lake();
     const rows = syntheticRecords('tagObject', 60, BASE_MS - 3_600_000);
