@@ -27,11 +27,13 @@ export class Account {
   constructor(readonly options: AccountOptions) {
     this.time = new LocalTime(options.timezone);
     this.days = new AccountDays(this.time);
-    const firstDay = this.days.indexOf(options.nowMs) - options.historyDays;
+    const today = this.days.indexOf(options.nowMs);
     const entities = generateEntities({
       seed: options.seed,
-      historyStartMs: this.days.start(firstDay),
-      nowMs: options.nowMs,
+      historyStartMs: this.days.start(today - options.historyDays),
+      // Generated as of the start of today, not the start instant: every sandbox started on
+      // the same account day (a re-run, a resume after a crash) serves the same data.
+      nowMs: this.days.start(today),
       timezone: options.timezone,
       counts: { ...DEFAULT_COUNTS, ...options.counts },
     });
@@ -57,7 +59,7 @@ export class Account {
       new DayTable({
         spec: objectSpec('visitorActivity'),
         days: this.days,
-        firstDay,
+        firstDay: today - options.historyDays,
         idBase: 0,
         idStride: stride,
         generate: (day) => generateActivityDay(generatorOptions, day),

@@ -62,8 +62,12 @@ export interface ExportSourceOptions {
   scheduler?: SchedulerLike;
 }
 
-/** Pardot code 178: the export's state forbids the call (expired, or not finished). */
-const EXPORT_STATE_CODE = 178;
+/**
+ * Codes that make a saved export unusable, so it is created again from its saved request:
+ * 178, the export's state forbids the call (expired); 16, the id is unknown (an export of
+ * another server, such as an earlier embedded sandbox, or one Pardot no longer keeps).
+ */
+const UNUSABLE_EXPORT_CODES = new Set([178, 16]);
 
 /**
  * Pulls one window through the Export API: create, poll until Complete, download every result
@@ -75,8 +79,8 @@ const EXPORT_STATE_CODE = 178;
  * - The export id and window are saved (`store.saveExport`) right after create, so a re-run
  *   resumes polling the same export instead of creating a duplicate. The `checkpoint`
  *   operator clears it once the window's last page is committed; this source never does.
- * - `Failed`, or expired (`isExpired`, code 178) when resumed, creates it again from the
- *   saved request, at most `maxRecreates` times.
+ * - `Failed`, or expired or unknown (`isExpired`, code 178 or 16) when resumed, creates it
+ *   again from the saved request, at most `maxRecreates` times.
  * - Create and poll run inside the account's `ExportQueue`; downloads run after the slot is
  *   released, so the next export can be created while this one downloads.
  *
@@ -227,5 +231,9 @@ class ExportJobRunner {
 }
 
 function isExportStateError(error: unknown): boolean {
-  return error instanceof PardotPipesError && error.pardotCode === EXPORT_STATE_CODE;
+  return (
+    error instanceof PardotPipesError &&
+    error.pardotCode !== undefined &&
+    UNUSABLE_EXPORT_CODES.has(error.pardotCode)
+  );
 }

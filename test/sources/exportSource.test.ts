@@ -142,17 +142,24 @@ describe('exportSource', () => {
     expect(store.exportFor('visitorActivity', WINDOW)?.id).toBe(101);
   });
 
-  it('creates the export again when the saved id is refused with code 178', async () => {
-    const api = new FakePardotApi(rows(8), zone);
-    const store = new MemoryStateStore();
-    const request = { object: 'visitorActivity', procedure: 'filter_by_created_at', arguments: {} };
-    await store.saveExport('visitorActivity', { id: 999, window: WINDOW, request, createdAtMs: 0 });
+  for (const code of [178, 16]) {
+    it(`creates the export again when the saved id is refused with code ${code}`, async () => {
+      const api = new FakePardotApi(rows(8), zone);
+      api.unknownExportCode = code;
+      const store = new MemoryStateStore();
+      const request = {
+        object: 'visitorActivity',
+        procedure: 'filter_by_created_at',
+        arguments: {},
+      };
+      await store.saveExport('visitorActivity', { id: 999, window: WINDOW, request, createdAtMs: 0 });
 
-    const pages = await collect(exportSource(api, options({ store })));
+      const pages = await collect(exportSource(api, options({ store })));
 
-    expect(idsOf(pages).length).toBe(8);
-    expect(store.exportFor('visitorActivity', WINDOW)?.id).toBe(100);
-  });
+      expect(idsOf(pages).length).toBe(8);
+      expect(store.exportFor('visitorActivity', WINDOW)?.id).toBe(100);
+    });
+  }
 
   it('emits nothing and creates no export for a window recorded as done', async () => {
     const api = new FakePardotApi(rows(8), zone);

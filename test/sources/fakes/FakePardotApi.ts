@@ -66,6 +66,8 @@ export class FakePardotApi implements PardotApi {
   readonly exportPlan: FakeExportPlan = {};
   readonly exports = new Map<number, FakeExport>();
   readonly downloads: string[] = [];
+  /** Pardot code for a read of an export id it does not know (178 or 16, invalid id). */
+  unknownExportCode = 178;
   /** Downloads still to cut off mid-body (the connection drops after half the lines). */
   cutDownloads = 0;
   /** Aborted signals seen by calls. */
@@ -119,7 +121,10 @@ export class FakePardotApi implements PardotApi {
   async readExport(id: number, options?: { signal?: AbortSignal }): Promise<ExportJob> {
     this.calls += 1;
     const found = this.exports.get(id);
-    if (!found) throw new BadRequestError(`export ${id} not found`, { pardotCode: 178 });
+    if (!found) {
+      const code = this.unknownExportCode;
+      throw new BadRequestError(`export ${id} not found`, { pardotCode: code });
+    }
     if (options?.signal?.aborted) this.aborted.push(`read ${id}`);
     found.reads += 1;
     if (found.job.state === 'Complete' || found.job.state === 'Failed') return { ...found.job };
