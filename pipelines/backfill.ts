@@ -22,6 +22,7 @@ export const backfill = definePipeline({
   description: 'Pulls every object from --from to --to (default yesterday), newest first.',
   validate: (args) => {
     if (!args.from) throw new UsageError('backfill needs --from YYYY-MM-DD');
+    if (args.date) throw new UsageError('backfill takes --from and --to; for one day use --from D --to D');
   },
   streams: ({ args, time, yesterday }) => {
     const range = { start: args.from!, end: nextDay(args.to ?? yesterday), zone: time };

@@ -8,7 +8,7 @@
  * query API on its cursor (created_at for events, updated_at for entities, id for the rest)
  * within the day, with a mark saved after each committed file.
  */
-import { definePipeline, nextDay, runMain } from '../src/pipeline';
+import { definePipeline, nextDay, runMain, UsageError } from '../src/pipeline';
 import { dateWindows } from '../src/sources/dateWindows';
 
 /** Objects read through the query API, in the order their streams start. */
@@ -35,6 +35,11 @@ export const DAILY_QUERY_OBJECTS = [
 export const daily = definePipeline({
   name: 'daily',
   description: 'Pulls one account-local day (--date, default yesterday) of every object.',
+  validate: (args) => {
+    if (args.from || args.to) {
+      throw new UsageError('daily takes --date; for a range use pipelines/backfill.ts --from --to');
+    }
+  },
   streams: ({ args, time, yesterday }) => {
     const day = args.date ?? yesterday;
     const theDay = dateWindows({ start: day, end: nextDay(day), zone: time });

@@ -10,6 +10,8 @@ export interface CliArgs {
   format: 'parquet' | 'ndjson' | 'stdout';
   /** Run state file. Default `<out>/_state.json`. */
   state: string;
+  /** Whether `--state` was given (stdout runs keep no state file unless it was). */
+  stateGiven: boolean;
   /** Account-local day to pull (daily), `YYYY-MM-DD`; undefined means yesterday. */
   date?: string;
   /** First account-local day of a backfill, inclusive. */
@@ -36,7 +38,7 @@ const FORMATS = ['parquet', 'ndjson', 'stdout'] as const;
 export const USAGE_OPTIONS = `Options:
   --out DIR              lake directory (default ./lake)
   --format FORMAT        parquet, ndjson or stdout (default parquet)
-  --state FILE           run state file (default <out>/_state.json)
+  --state FILE           run state file (default <out>/_state.json; none for stdout)
   --date YYYY-MM-DD      account-local day to pull (daily; default yesterday)
   --from YYYY-MM-DD      first day of a backfill, inclusive
   --to YYYY-MM-DD        last day of a backfill, inclusive (default yesterday)
@@ -66,6 +68,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     out,
     format: format as CliArgs['format'],
     state: values.state ?? `${out.replace(/\/+$/, '')}/_state.json`,
+    stateGiven: values.state !== undefined,
     date: values.date,
     from: values.from,
     to: values.to,

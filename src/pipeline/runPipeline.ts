@@ -7,6 +7,7 @@ import { ConfigError, OutputClosedError, QuotaError } from '../pardot/errors';
 import type { PardotClientOptions } from '../pardot/PardotClient';
 import type { PageFlow } from '../sources/PageFlow';
 import { FileStateStore } from '../state/FileStateStore';
+import { MemoryStateStore } from '../state/MemoryStateStore';
 import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
 import { connectApi, type ConnectedApi } from './connectApi';
 import { customFieldColumns } from './customFieldColumns';
@@ -53,14 +54,14 @@ export async function runPipeline(
   let args: CliArgs;
   try {
     args = parseCliArgs(options.argv ?? process.argv.slice(2));
+    if (args.help) {
+      (options.stdout ?? process.stdout).write(`${usage(definition)}\n`);
+      return EXIT.ok;
+    }
     definition.validate?.(args);
   } catch (error) {
     stderr.write(`${(error as Error).message}\n\n${usage(definition)}\n`);
     return EXIT.usage;
-  }
-  if (args.help) {
-    (options.stdout ?? process.stdout).write(`${usage(definition)}\n`);
-    return EXIT.ok;
   }
 
   let api: ConnectedApi | null = null;
@@ -72,7 +73,8 @@ export async function runPipeline(
       log,
       overrides: options.clientOverrides,
     });
-    return await execute(definition, args, env, api, log, stderr, options.signal);
+    const streams = { stdout: options.stdout ?? process.stdout, stderr };
+    return await execute(definition, args, env, api, log, streams, options.signal);
   } catch (error) {
     return reportFailure(error, log);
   } finally {
@@ -101,7 +103,7 @@ async function execute(
   env: Record<string, string | undefined>,
   api: ConnectedApi,
   log: Logger,
-  stderr: NodeJS.WriteStream,
+  { stdout, stderr }: { stdout: NodeJS.WritableStream; stderr: NodeJS.WriteStream },
   signal: AbortSignal | undefined,
 ): Promise<number> {
   const { client } = api;
@@ -114,14 +116,19 @@ async function execute(
       .minus({ days: 1 })
       .toISODate()!,
   };
+  refuseUnfinishedDays(args, context);
   const streams = selectStreams(definition.streams(context), args.objects);
 
   if (args.dryRun) {
-    stderr.write(`${describePlan(streams, client.time)}\n`);
+    stdout.write(`${describePlan(streams, client.time)}\n`);
     return EXIT.ok;
   }
 
-  const state = await FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
+  // Records sent to stdout are not in the lake: they must not mark its days as done.
+  const state =
+    args.format === 'stdout' && !args.stateGiven
+      ? new MemoryStateStore()
+      : await FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
   const stats = new RunStats();
   const display = new ProgressDisplay(stats, { stream: stderr });
   client.on('request', (e) => stats.onCall(e.object));
@@ -152,6 +159,21 @@ function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined
       resolve();
     });
   });
+}
+
+/**
+ * A day that is not over in the account's zone would be pulled in part and then recorded as
+ * done, so the rest of it would never be read: `--date` and `--to` must name past days.
+ */
+function refuseUnfinishedDays(args: CliArgs, context: PipelineContext): void {
+  for (const [flag, value] of [['--date', args.date], ['--to', args.to]] as const) {
+    if (value !== undefined && value > context.yesterday) {
+      throw new UsageError(
+        `${flag} ${value} is not over yet in the account's zone (${context.time.zone}); ` +
+          `the last full day is ${context.yesterday}`,
+      );
+    }
+  }
 }
 
 function stopped(log: Logger): number {

@@ -10,6 +10,7 @@ describe('parseCliArgs', () => {
       out: './lake',
       format: 'parquet',
       state: './lake/_state.json',
+      stateGiven: false,
       date: undefined,
       from: undefined,
       to: undefined,

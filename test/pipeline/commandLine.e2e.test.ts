@@ -79,8 +79,8 @@ describe('the pipeline command line', () => {
 
     expect(run.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
-    const plan = run.stderr.split('\n');
-    expect(plan.slice(1, 5)).toEqual([
+    const plan = run.stdout.split('\n');
+    expect(plan.slice(0, 4)).toEqual([
       'visitorActivity      export      3 window(s)  2025-12-01 00:00:00 .. 2026-12-01 00:00:00' +
         '  >= 15 calls',
       '                            export 2026-11-01 00:00:00 .. 2026-12-01 00:00:00',
@@ -150,5 +150,27 @@ describe('an interrupted pipeline', () => {
     expect(interrupted.stderr).toContain('interrupted: state is saved up to the last committed file');
     expect(existsSync(path.join(out, '_state.json.lock'))).toBe(false);
     expect(resumed.code).toBe(0);
+  });
+});
+
+describe('days that are not over', () => {
+  it('refuses --date today with exit code 2 and names the last full day', async () => {
+    const sandbox = await startSandbox({ seed: 2, visitorActivitiesPerDay: 100 });
+    const time = new LocalTime(sandbox.timezone);
+    const today = time.isoDate(sandbox.clock.now());
+    const yesterday = time.isoDate(time.dayStart(today) - 1);
+    const out = mkdtempSync(path.join(tmpdir(), 'today-'));
+
+    const run = await runPipelineFile('pipelines/daily.ts', ['--out', out, '--date', today], {
+      env: { ...sandboxEnv(sandbox), PARDOT_TIMEZONE: sandbox.timezone },
+    });
+    await sandbox.close();
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--date ${today} is not over yet in the account's zone (America/New_York); ` +
+        `the last full day is ${yesterday}`,
+    );
+    expect(existsSync(path.join(out, '_state.json'))).toBe(false);
   });
 });
