@@ -2,6 +2,7 @@ import type { LocalTime } from '../pardot/LocalTime';
 import { growing } from '../operators/pollSchedules';
 import type { TimeWindow } from '../sources/types';
 import type { StreamDefinition } from './definePipeline';
+import { plannedWindows } from './plannedWindows';
 import { fmt } from './ProgressDisplay';
 
 /** Export duration assumed by the estimate when none has been measured, milliseconds. */
@@ -17,7 +18,7 @@ export function describePlan(streams: StreamDefinition[], time: LocalTime): stri
   const lines: string[] = [];
   let total = 0;
   for (const stream of streams) {
-    const windows = collect(stream);
+    const windows = plannedWindows(stream);
     const perWindow = stream.source === 'export' ? 2 + pollsFor(ASSUMED_EXPORT_MS) : 1;
     const calls = windows.length * perWindow;
     total += calls;
@@ -43,12 +44,6 @@ export function pollsFor(durationMs: number): number {
     polls += 1;
   }
   return polls;
-}
-
-function collect(stream: StreamDefinition): TimeWindow[] {
-  const windows: TimeWindow[] = [];
-  stream.windows.subscribe((w) => windows.push(w)).unsubscribe();
-  return windows;
 }
 
 /** The local span the windows cover, whatever their order. */

@@ -10,6 +10,7 @@ import { FileStateStore } from '../state/FileStateStore';
 import { MemoryStateStore } from '../state/MemoryStateStore';
 import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
 import { connectApi, type ConnectedApi } from './connectApi';
+import { checkOverlaps } from './checkOverlaps';
 import { customFieldColumns } from './customFieldColumns';
 import type { PipelineContext, PipelineDefinition } from './definePipeline';
 import { describePlan } from './describePlan';
@@ -130,6 +131,12 @@ async function execute(
       ? new MemoryStateStore()
       : await FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
   const stats = new RunStats();
+  try {
+    checkOverlaps(streams, state, client.time);
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   const display = new ProgressDisplay(stats, { stream: stderr });
   client.on('request', (e) => stats.onCall(e.object));
   client.on('retry', (e) => stats.onRetry(e.object));

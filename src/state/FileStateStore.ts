@@ -65,6 +65,14 @@ export class FileStateStore implements StateStore {
     return { window: { ...window }, mark: markFrom(stored.mark), done: stored.done };
   }
 
+  windows(stream: string): WindowProgress[] {
+    return (this.state.streams[stream]?.windows ?? []).map((stored) => ({
+      window: { startMs: Date.parse(stored.start), endMs: Date.parse(stored.end) },
+      mark: markFrom(stored.mark),
+      done: stored.done,
+    }));
+  }
+
   async recordCommit(commit: Commit): Promise<void> {
     const windows = this.stream(commit.stream).windows;
     let stored = windows.find((w) => sameWindow(w, commit.window));

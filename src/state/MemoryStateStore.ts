@@ -18,6 +18,12 @@ export class MemoryStateStore implements StateStore {
     return this.progressByKey.get(key(stream, window));
   }
 
+  windows(stream: string): WindowProgress[] {
+    return [...this.progressByKey.entries()]
+      .filter(([k]) => k.startsWith(`${stream}|`))
+      .map(([, progress]) => progress);
+  }
+
   async recordCommit(commit: Commit): Promise<void> {
     const previous = this.progress(commit.stream, commit.window);
     this.progressByKey.set(key(commit.stream, commit.window), {

@@ -25,6 +25,8 @@ export interface ExportRecord {
 export interface StateStore {
   /** Progress of a stream in a window, or undefined when the window was never started. */
   progress(stream: string, window: TimeWindow): WindowProgress | undefined;
+  /** Every window of a stream with saved progress. */
+  windows(stream: string): WindowProgress[];
   /** Saves a commit durably: the mark moves, and the window is done when the commit says so. */
   recordCommit(commit: Commit): Promise<void>;
 

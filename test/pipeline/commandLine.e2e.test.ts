@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LocalTime } from '../../src/pardot/LocalTime';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { nextDay as nextDayOf } from '../../src/pipeline/nextDay';
 import { runPipelineFile, sandboxEnv } from './runDaily';
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
@@ -172,5 +173,40 @@ describe('days that are not over', () => {
         `the last full day is ${yesterday}`,
     );
     expect(existsSync(path.join(out, '_state.json'))).toBe(false);
+  });
+});
+
+describe('a backfill over days the daily job pulled', () => {
+  it('is refused with exit code 2 before any row is written twice', async () => {
+    const sandbox = await startSandbox({
+      seed: 4,
+      visitorActivitiesPerDay: 100,
+      settings: { exportQueueMs: 100, exportProcessingMs: 200 },
+    });
+    const time = new LocalTime(sandbox.timezone);
+    const day = time.isoDate(sandbox.clock.now() - 86_400_000);
+    const dayBefore = time.isoDate(time.dayStart(day) - 1);
+    const out = mkdtempSync(path.join(tmpdir(), 'overlap-'));
+    const env = { ...sandboxEnv(sandbox), PARDOT_TIMEZONE: sandbox.timezone };
+
+    const daily = await runPipelineFile(
+      'pipelines/daily.ts',
+      ['--out', out, '--date', day, '--objects', 'prospect'],
+      { env },
+    );
+    const backfill = await runPipelineFile(
+      'pipelines/backfill.ts',
+      ['--out', out, '--from', dayBefore, '--to', day, '--objects', 'prospect'],
+      { env },
+    );
+    await sandbox.close();
+
+    expect(daily.code).toBe(0);
+    expect(backfill.code).toBe(2);
+    expect(backfill.stderr).toContain(
+      `prospect: the window ${dayBefore} 00:00:00 .. ${nextDayOf(day)} 00:00:00 overlaps ` +
+        `${day} 00:00:00 .. ${nextDayOf(day)} 00:00:00`,
+    );
+    expect(backfill.stderr).toContain('pulling it again would duplicate rows');
   });
 });
