@@ -22,10 +22,15 @@ export const backfill = definePipeline({
   description: 'Pulls every object from --from to --to (default yesterday), newest first.',
   validate: (args) => {
     if (!args.from) throw new UsageError('backfill needs --from YYYY-MM-DD');
-    if (args.date) throw new UsageError('backfill takes --from and --to; for one day use --from D --to D');
+    if (args.date) {
+      throw new UsageError('backfill takes --from and --to; for one day use --from D --to D');
+    }
   },
   streams: ({ args, time, yesterday }) => {
     const range = { start: args.from!, end: nextDay(args.to ?? yesterday), zone: time };
+    // Pardot returns only visitors linked to a prospect unless told otherwise.
+    const allVisitors = { only_identified: 'false' };
+    const monthly = dateWindows({ ...range, step: { months: 1 }, order: 'newest' });
 
     return [
       { object: 'visitorActivity', source: 'export', windows: newestFirstWindows(range) },
@@ -34,10 +39,16 @@ export const backfill = definePipeline({
         source: 'query' as const,
         windows: readWhole(object)
           ? dateWindows({ ...range, step: { months: 12 }, order: 'newest' }).pipe(take(1))
-          : dateWindows({ ...range, step: { months: 1 }, order: 'newest' }),
-        // Pardot returns only visitors linked to a prospect unless told otherwise.
-        params: object === 'visitor' ? { only_identified: 'false' } : undefined,
+          : monthly,
+        params: object === 'visitor' ? allVisitors : undefined,
       })),
+      // Visits have no filter of their own: they are read per visitor changed in the window.
+      {
+        object: 'visit',
+        source: 'query',
+        windows: monthly,
+        parent: { object: 'visitor', param: 'visitor_ids', params: allVisitors },
+      },
     ];
   },
 });

@@ -92,7 +92,7 @@ describe('the pipeline command line', () => {
       'campaign             query       1 window(s)  2025-12-01 00:00:00 .. 2026-12-01 00:00:00' +
         '  >= 1 calls',
     );
-    expect(plan).toContain('estimated API calls: at least 197 (one per 200 rows read on top)');
+    expect(plan).toContain('estimated API calls: at least 209 (one per 200 rows read on top)');
     const paths = sandbox.log.entries.slice(before).map((e) => e.path);
     expect(paths.filter((p) => !p.startsWith('/services/oauth2'))).toEqual([
       '/api/user/version/4/do/query',
