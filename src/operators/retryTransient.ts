@@ -8,6 +8,7 @@ import {
 } from 'rxjs';
 
 import { isRetriable, type RetriableError, RetriesExhaustedError } from '../pardot/errors';
+import { retryDelayMs } from '../pardot/retryDelayMs';
 
 export interface RetryTransientOptions {
   /** Retries after the first failure. Default 5. */
@@ -25,17 +26,11 @@ export interface RetryTransientOptions {
 }
 
 /**
- * The delay before retry `attempt` (1-based): "equal jitter" on a capped exponential, so
- * retries of many streams that failed together spread out instead of hitting the account's
- * concurrency limit at the same instant.
+ * The delay before retry `attempt` (1-based): the client's policy (`retryDelayMs`, equal
+ * jitter on a capped exponential), so a source retries the way a request does.
  */
 export function transientDelayMs(attempt: number, options: RetryTransientOptions = {}): number {
-  const base = options.baseDelayMs ?? 1000;
-  const cap = options.maxDelayMs ?? 60_000;
-  const random = options.random ?? Math.random;
-
-  const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return retryDelayMs(attempt, options);
 }
 
 /**

@@ -2,13 +2,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { concatMap, defer, filter, finalize, from, type OperatorFunction } from 'rxjs';
 
+import { fsyncPath } from '../fsyncPath';
 import { objectSpec, type ObjectSpec } from '../pardot/catalogue';
 import { PardotPipesError, SinkError } from '../pardot/errors';
 import type { PardotRecord } from '../pardot/types';
 import type { Mark, Page, TimeWindow } from '../sources/types';
 import {
   compareMarks,
-  fsyncDir,
   listNames,
   markKey,
   parsePartName,
@@ -237,7 +237,7 @@ class FileSink {
     if (!group.dirs.has(dir)) {
       const created = await fs.mkdir(dir, { recursive: true });
       // A new directory's own entry must reach the disk before files in it count.
-      if (created !== undefined) await fsyncDir(path.dirname(dir));
+      if (created !== undefined) await fsyncPath(path.dirname(dir));
       group.dirs.add(dir);
     }
 
@@ -290,7 +290,7 @@ class FileSink {
       await fs.rename(part.tempPath, part.finalPath);
       group.produced.add(part.finalPath);
     }
-    for (const dir of new Set(parts.map((p) => p.dir))) await fsyncDir(dir);
+    for (const dir of new Set(parts.map((p) => p.dir))) await fsyncPath(dir);
     for (const part of parts) {
       this.options.onEvent?.({ type: 'part', path: part.finalPath, rows: part.writer.rows });
     }
@@ -326,7 +326,7 @@ class FileSink {
         removed = true;
         this.options.onEvent?.({ type: 'stale-part-removed', path: file });
       }
-      if (removed) await fsyncDir(dir);
+      if (removed) await fsyncPath(dir);
     }
   }
 

@@ -5,6 +5,7 @@ import { createGzip, type Gzip } from 'node:zlib';
 import { SinkError } from '../pardot/errors';
 import type { PardotRecord } from '../pardot/types';
 import { ndjsonLine } from './ndjsonLine';
+import { fsyncPath } from '../fsyncPath';
 import type { PartFormat, PartWriter } from './PartWriter';
 import type { TableColumn } from './tableColumns';
 
@@ -80,14 +81,5 @@ class NdjsonPartWriter implements PartWriter {
     this.gzip?.destroy();
     this.file.destroy();
     await fs.rm(this.tempPath, { force: true }).catch(() => undefined);
-  }
-}
-
-async function fsyncPath(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -132,13 +132,3 @@ async function listDirs(dir: string): Promise<string[]> {
 export async function listNames(dir: string): Promise<string[]> {
   return fs.readdir(dir).catch(() => []);
 }
-
-/** Flushes a directory entry (a rename, a new file) to disk. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
+import { fsyncPath } from '../fsyncPath';
 import { StateError } from '../pardot/errors';
 import type { ExportRequest } from '../pardot/types';
 import type { Commit } from '../sinks/types';
@@ -163,7 +164,7 @@ export class FileStateStore implements StateStore {
     const text = JSON.stringify(this.state, null, 2) + '\n';
     const write = async () => {
       await writeFileAtomic(this.path, text, { fsync: true });
-      await fsyncDir(path.dirname(this.path));
+      await fsyncPath(path.dirname(this.path));
     };
     // Chained, so writes land in call order even when callers do not await each other.
     const next = this.saving.then(write, write);
@@ -202,13 +203,4 @@ function markFrom(mark: { at: string | null; id: number } | null): Mark | null {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
