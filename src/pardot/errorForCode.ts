@@ -119,6 +119,9 @@ const TRANSPORT_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
   'EAI_AGAIN',
+  'ECONNABORTED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
@@ -127,18 +130,21 @@ const TRANSPORT_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
-/** Network faults become retriable errors; aborts and our own errors pass through. */
+/**
+ * Known network faults become retriable errors; aborts and our own errors pass through.
+ * Anything else (a bad URL, an unknown host, an invalid argument) cannot succeed by trying
+ * again, so it is fatal and says what failed.
+ */
 export function transportError(error: unknown, context: ErrorContext): Error {
   if (error instanceof PardotPipesError) return error;
   const code = (error as { code?: string }).code ?? '';
   const name = (error as Error).name;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error as Error;
   const where = describe(context);
-  if (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
-    return new RetriableError(`${where}: network error ${code || name}`, {
-      ...context,
-      cause: error,
-    });
+  if (TRANSPORT_CODES.has(code)) {
+    return new RetriableError(`${where}: network error ${code}`, { ...context, cause: error });
   }
-  return new RetriableError(`${where}: request failed (${name})`, { ...context, cause: error });
+  const reason = code || name;
+  const message = `${where}: request failed (${reason}); check the API and login URLs`;
+  return new FatalError(message, { ...context, cause: error });
 }
