@@ -9,13 +9,12 @@
  * (the last month, the three months before, then eight-month windows), so recent data lands
  * first; every other object pages the query API in monthly windows, newest first.
  */
-import { objectSpec } from '../src/pardot/catalogue';
-import { definePipeline, nextDay, runMain, UsageError } from '../src/pipeline';
 import { take } from 'rxjs';
 
+import { readsWhole } from '../src/pardot/catalogue';
+import { definePipeline, nextDay, queryStreams, runMain, UsageError } from '../src/pipeline';
 import { dateWindows } from '../src/sources/dateWindows';
 import { newestFirstWindows } from '../src/sources/newestFirstWindows';
-import { DAILY_QUERY_OBJECTS } from './daily';
 
 export const backfill = definePipeline({
   name: 'backfill',
@@ -28,38 +27,15 @@ export const backfill = definePipeline({
   },
   streams: ({ args, time, yesterday }) => {
     const range = { start: args.from!, end: nextDay(args.to ?? yesterday), zone: time };
-    // Pardot returns only visitors linked to a prospect unless told otherwise.
-    const allVisitors = { only_identified: 'false' };
     const monthly = dateWindows({ ...range, step: { months: 1 }, order: 'newest' });
+    // Objects with no time filter are read whole in any window: the newest one is enough.
+    const once = dateWindows({ ...range, step: { months: 12 }, order: 'newest' }).pipe(take(1));
 
     return [
       { object: 'visitorActivity', source: 'export', windows: newestFirstWindows(range) },
-      ...DAILY_QUERY_OBJECTS.map((object) => ({
-        object,
-        source: 'query' as const,
-        windows: readWhole(object)
-          ? dateWindows({ ...range, step: { months: 12 }, order: 'newest' }).pipe(take(1))
-          : monthly,
-        params: object === 'visitor' ? allVisitors : undefined,
-      })),
-      // Visits have no filter of their own: they are read per visitor changed in the window.
-      {
-        object: 'visit',
-        source: 'query',
-        windows: monthly,
-        parent: { object: 'visitor', param: 'visitor_ids', params: allVisitors },
-      },
+      ...queryStreams((object) => (readsWhole(object) ? once : monthly)),
     ];
   },
 });
-
-/**
- * Objects with no time filter (campaigns, lifecycle stages) are read whole whatever the window:
- * one window is enough for them.
- */
-function readWhole(object: string): boolean {
-  const spec = objectSpec(object);
-  return spec.cursor === 'id' && !(spec.kind === 'event' && spec.created);
-}
 
 if (require.main === module) runMain(backfill);

@@ -8,29 +8,8 @@
  * query API on its cursor (created_at for events, updated_at for entities, id for the rest)
  * within the day, with a mark saved after each committed file.
  */
-import { definePipeline, nextDay, runMain, UsageError } from '../src/pipeline';
+import { definePipeline, nextDay, queryStreams, runMain, UsageError } from '../src/pipeline';
 import { dateWindows } from '../src/sources/dateWindows';
-
-/** Objects read through the query API, in the order their streams start. */
-export const DAILY_QUERY_OBJECTS = [
-  'prospect',
-  'visitor',
-  'list',
-  'listMembership',
-  'opportunity',
-  'campaign',
-  'emailClick',
-  'user',
-  'tag',
-  'tagObject',
-  'customField',
-  'customRedirect',
-  'form',
-  'dynamicContent',
-  'lifecycleStage',
-  'lifecycleHistory',
-  'prospectAccount',
-] as const;
 
 export const daily = definePipeline({
   name: 'daily',
@@ -43,24 +22,10 @@ export const daily = definePipeline({
   streams: ({ args, time, yesterday }) => {
     const day = args.date ?? yesterday;
     const theDay = dateWindows({ start: day, end: nextDay(day), zone: time });
-    // Pardot returns only visitors linked to a prospect unless told otherwise.
-    const allVisitors = { only_identified: 'false' };
 
     return [
       { object: 'visitorActivity', source: 'export', windows: theDay },
-      ...DAILY_QUERY_OBJECTS.map((object) => ({
-        object,
-        source: 'query' as const,
-        windows: theDay,
-        params: object === 'visitor' ? allVisitors : undefined,
-      })),
-      // Visits have no filter of their own: they are read per visitor changed that day.
-      {
-        object: 'visit',
-        source: 'query',
-        windows: theDay,
-        parent: { object: 'visitor', param: 'visitor_ids', params: allVisitors },
-      },
+      ...queryStreams(() => theDay),
     ];
   },
 });

@@ -602,6 +602,17 @@ export function objectSpec(name: string): ObjectSpec {
   return found;
 }
 
+/**
+ * Whether an object has no time filter to keep a window to (campaigns, lifecycle stages):
+ * any window reads it whole. Objects read through a parent (visits) are not: the window
+ * selects their parents.
+ */
+export function readsWhole(object: string): boolean {
+  const spec = objectSpec(object);
+  if (spec.requiresOneOf) return false;
+  return spec.cursor === 'id' && !(spec.kind === 'event' && spec.created);
+}
+
 /** The v5 camelCase name of a v3/v4 field, or null when v5 does not serve it. */
 export function v5FieldName(field: FieldSpec): string | null {
   if (field.v5 !== undefined) return field.v5;

@@ -19,7 +19,7 @@ import { exportScheduleFor } from './exportScheduleFor';
 import { selectStreams } from './selectStreams';
 import { ProgressDisplay } from './ProgressDisplay';
 import { RunStats } from './RunStats';
-import { streamCommits } from './runStream';
+import { streamCommits } from './streamCommits';
 import { sinkFor } from './sinkFor';
 import { summaryTable } from './summaryTable';
 

@@ -5,14 +5,14 @@ import * as path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DAILY_QUERY_OBJECTS } from '../../pipelines/daily';
+import { QUERY_OBJECTS } from '../../src/pipeline';
 import { LocalTime } from '../../src/pardot/LocalTime';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { nextDay } from '../../src/pipeline/nextDay';
 import { expectedRows, lakeRows, normalise } from './lakeTruth';
 import { runPipelineFile, sandboxEnv } from './runDaily';
 
-const OBJECTS = ['visitorActivity', ...DAILY_QUERY_OBJECTS, 'visit'];
+const OBJECTS = ['visitorActivity', ...QUERY_OBJECTS, 'visit'];
 
 describe('pipelines/daily.ts', () => {
   let sandbox: Sandbox;
