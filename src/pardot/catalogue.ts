@@ -4,8 +4,8 @@
  * One entry per object, keyed by the camelCase name used in v3/v4 URLs. Everything that
  * differs between objects (row keys, filters, sorts, cursors, field types, v5 names, export
  * procedures) lives here as data, so the client, the sources, the sinks and the sandbox read
- * the same facts instead of each keeping its own copy. Facts come from shared/pardot-api.md
- * sections 3.6, 5 and 9.
+ * the same facts instead of each keeping its own copy. Facts come from Pardot's API
+ * documentation (v3/v4 object references, v5 collections) and public client code.
  */
 
 /** How a field's value is typed in records, Parquet and NDJSON. */
@@ -239,7 +239,10 @@ const OBJECTS: ObjectSpec[] = [
       f('is_archived', 'bool', { v5: 'isDeleted' }),
     ],
     exportProcedures: {
-      filter_by_updated_at: { arguments: ['updated_after', 'updated_before', 'deleted'], field: 'updated_at' },
+      filter_by_updated_at: {
+        arguments: ['updated_after', 'updated_before', 'deleted'],
+        field: 'updated_at',
+      },
     },
   },
   {
@@ -317,8 +320,14 @@ const OBJECTS: ObjectSpec[] = [
       ...stamps('created_at', 'updated_at'),
     ],
     exportProcedures: {
-      filter_by_created_at: { arguments: ['created_after', 'created_before', 'deleted'], field: 'created_at' },
-      filter_by_updated_at: { arguments: ['updated_after', 'updated_before', 'deleted'], field: 'updated_at' },
+      filter_by_created_at: {
+        arguments: ['created_after', 'created_before', 'deleted'],
+        field: 'created_at',
+      },
+      filter_by_updated_at: {
+        arguments: ['updated_after', 'updated_before', 'deleted'],
+        field: 'updated_at',
+      },
     },
   },
   {
@@ -380,8 +389,8 @@ const OBJECTS: ObjectSpec[] = [
     updated: true,
     id: true,
     sorts: { created_at: DESC, id: ASC, name: ASC, updated_at: DESC, cost: DESC },
-    // Campaign rows carry no timestamps (pardot-api.md section 9), so a time mark cannot be
-    // read back from them: campaigns are re-read whole, by id.
+    // Campaign rows carry no timestamps (Pardot's campaign field reference), so a time mark
+    // cannot be read back from them: campaigns are re-read whole, by id.
     cursor: 'id',
     filters: { name: 'str' },
     fields: [...ints('id'), ...strs('name'), ...ints('cost')],
@@ -405,7 +414,12 @@ const OBJECTS: ObjectSpec[] = [
     fields: [
       ...ints('id', 'prospect_id'),
       ...strs('url'),
-      ...ints('list_email_id', 'drip_program_action_id', 'email_template_id', 'tracker_redirect_id'),
+      ...ints(
+        'list_email_id',
+        'drip_program_action_id',
+        'email_template_id',
+        'tracker_redirect_id',
+      ),
       ...stamps('created_at'),
     ],
   },
@@ -421,7 +435,13 @@ const OBJECTS: ObjectSpec[] = [
     sorts: { created_at: DESC, id: ASC, updated_at: DESC },
     cursor: 'updated_at',
     filters: {},
-    fields: [...ints('id'), ...strs('name'), ...ints('campaign_id'), ...strs('embed_code'), ...stamps('created_at', 'updated_at')],
+    fields: [
+      ...ints('id'),
+      ...strs('name'),
+      ...ints('campaign_id'),
+      ...strs('embed_code'),
+      ...stamps('created_at', 'updated_at'),
+    ],
   },
   {
     name: 'customField',
@@ -457,7 +477,11 @@ const OBJECTS: ObjectSpec[] = [
     sorts: { created_at: DESC, id: ASC, updated_at: DESC },
     cursor: 'updated_at',
     filters: {},
-    fields: [...ints('id'), ...strs('name', 'url', 'destination', 'campaign'), ...stamps('created_at', 'updated_at')],
+    fields: [
+      ...ints('id'),
+      ...strs('name', 'url', 'destination', 'campaign'),
+      ...stamps('created_at', 'updated_at'),
+    ],
   },
   {
     name: 'dynamicContent',
@@ -552,7 +576,12 @@ const OBJECTS: ObjectSpec[] = [
     sorts: { created_at: DESC, id: ASC },
     cursor: 'created_at',
     filters: { tag_id: 'int', type: 'str', object_id: 'int' },
-    fields: [...ints('id', 'tag_id'), ...strs('type'), ...ints('object_id'), ...stamps('created_at')],
+    fields: [
+      ...ints('id', 'tag_id'),
+      ...strs('type'),
+      ...ints('object_id'),
+      ...stamps('created_at'),
+    ],
   },
   {
     name: 'user',
@@ -619,7 +648,7 @@ export function v5FieldName(field: FieldSpec): string | null {
   return field.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Visitor activity `type` codes and names (pardot-api.md section 9.1). */
+/** Visitor activity `type` codes and names (Pardot's visitor activity reference). */
 export const VISITOR_ACTIVITY_TYPES: Readonly<Record<number, string>> = {
   1: 'Click',
   2: 'View',

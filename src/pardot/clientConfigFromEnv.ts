@@ -82,7 +82,7 @@ const schema = z.object({
 type Env = z.infer<typeof schema>;
 
 /**
- * Client options from environment variables (design.md, "Outside contracts"). Returns
+ * Client options from environment variables (README, "Connecting a real account"). Returns
  * `{kind: 'none'}` when no credential variable is set, so the runner can use the sandbox;
  * throws ConfigError naming the variable for anything partial or malformed. Empty values
  * count as unset. Credential sets, first complete one wins:

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { objectSpec, OBJECT_NAMES } from '../pardot/catalogue';
 import { ConfigError } from '../pardot/errors';
 
-/** The command line every pipeline file accepts (shared/design.md, "Command line"). */
+/** The command line every pipeline file accepts (README, "Command line"). */
 export interface CliArgs {
   /** Lake root directory. Default `./lake`. */
   out: string;
@@ -121,7 +121,9 @@ function parseObjects(value: string | undefined): string[] | undefined {
   if (names.length === 0) throw new UsageError('--objects needs at least one object name');
   for (const name of names) {
     if (!isObjectName(name)) {
-      throw new UsageError(`--objects: unknown object '${name}'; known: ${OBJECT_NAMES.join(', ')}`);
+      throw new UsageError(
+        `--objects: unknown object '${name}'; known: ${OBJECT_NAMES.join(', ')}`,
+      );
     }
   }
   return names;

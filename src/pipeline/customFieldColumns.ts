@@ -17,7 +17,7 @@ export async function customFieldColumns(
   if (!streams.some((s) => s.object === 'prospect')) return {};
 
   const fields: PardotRecord[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await api.query('customField', {
       id_greater_than: after,
       sort_by: 'id',

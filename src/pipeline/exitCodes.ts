@@ -1,6 +1,6 @@
 import { AuthError, ConfigError, QuotaError } from '../pardot/errors';
 
-/** Exit codes of every pipeline (shared/design.md, "Exit codes"). */
+/** Exit codes of every pipeline (README, "Command line"). */
 export const EXIT = {
   ok: 0,
   failed: 1,

@@ -6,7 +6,11 @@ import type { StateStore } from '../state/types';
  * written: entity snapshots are partitioned by that date, and a window resumed on a later day
  * must write where its first attempt wrote, so the re-written parts replace the old ones.
  */
-export function extractedAt(state: StateStore, stream: string, window: TimeWindow): number | undefined {
+export function extractedAt(
+  state: StateStore,
+  stream: string,
+  window: TimeWindow,
+): number | undefined {
   const value = state.get(stream, keyOf(window));
   return typeof value === 'number' ? value : undefined;
 }

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { merge, type Subscription } from 'rxjs';
 
 import { createLogger, type Logger } from '../log';
-import { ConfigError, OutputClosedError, QuotaError } from '../pardot/errors';
+import { OutputClosedError, QuotaError } from '../pardot/errors';
 import type { PardotClientOptions } from '../pardot/PardotClient';
 import type { PageFlow } from '../sources/PageFlow';
 import { FileStateStore } from '../state/FileStateStore';
@@ -160,11 +160,16 @@ async function execute(
 /** Subscribes until the run completes, fails, or the signal aborts it. */
 function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined) {
   return new Promise<void>((resolve, reject) => {
-    const subscription: Subscription = run.subscribe({ error: reject, complete: resolve });
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       subscription.unsubscribe();
       resolve();
+    };
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    const subscription: Subscription = run.subscribe({
+      error: (error: unknown) => (done(), reject(error)),
+      complete: () => (done(), resolve()),
     });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -173,7 +178,10 @@ function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined
  * done, so the rest of it would never be read: `--date` and `--to` must name past days.
  */
 function refuseUnfinishedDays(args: CliArgs, context: PipelineContext): void {
-  for (const [flag, value] of [['--date', args.date], ['--to', args.to]] as const) {
+  for (const [flag, value] of [
+    ['--date', args.date],
+    ['--to', args.to],
+  ] as const) {
     if (value !== undefined && value > context.yesterday) {
       throw new UsageError(
         `${flag} ${value} is not over yet in the account's zone (${context.time.zone}); ` +
@@ -189,16 +197,13 @@ function stopped(log: Logger): number {
 }
 
 function reportFailure(error: unknown, log: Logger): number {
-  if (error instanceof QuotaError) {
-    const at = new Date(error.resetsAtMs).toISOString();
-    log.error(`${error.message}; state is saved; run again after the quota resets at ${at}`);
-  } else if (error instanceof OutputClosedError) {
-    return EXIT.ok;
-  } else if (error instanceof ConfigError || error instanceof UsageError) {
-    log.error(error.message);
-  } else {
-    log.error(error instanceof Error ? error.message : String(error));
-  }
+  if (error instanceof OutputClosedError) return EXIT.ok;
+
+  const message = error instanceof Error ? error.message : String(error);
+  // The quota error says when the quota resets; the runner adds what that means for the run.
+  const advice =
+    error instanceof QuotaError ? '; state is saved, so run again after the quota resets' : '';
+  log.error(`${message}${advice}`);
   return exitCodeFor(error);
 }
 
@@ -209,7 +214,8 @@ function withDotenv(env: Record<string, string | undefined>): Record<string, str
 }
 
 function usage(definition: PipelineDefinition): string {
-  return `Usage: npx ts-node pipelines/${definition.name}.ts [options]\n\n` +
-    `${definition.description}\n\n${USAGE_OPTIONS}`;
+  return (
+    `Usage: npx ts-node pipelines/${definition.name}.ts [options]\n\n` +
+    `${definition.description}\n\n${USAGE_OPTIONS}`
+  );
 }
-

@@ -21,12 +21,16 @@ export function selectStreams(
       object = objectSpec(name).name;
     } catch (error) {
       if (error instanceof UnknownObjectError) {
-        throw new UsageError(`--objects: unknown object '${name}'; choose from ${offered.join(', ')}`);
+        throw new UsageError(
+          `--objects: unknown object '${name}'; choose from ${offered.join(', ')}`,
+        );
       }
       throw error;
     }
     if (!offered.includes(object)) {
-      throw new UsageError(`--objects: this pipeline has no '${object}' stream; choose from ${offered.join(', ')}`);
+      throw new UsageError(
+        `--objects: this pipeline has no '${object}' stream; choose from ${offered.join(', ')}`,
+      );
     }
     wanted.add(object);
   }

@@ -76,9 +76,10 @@ function pagesOf(
 ): Observable<Page> {
   if (deps.state.progress(stream, window)?.done) return EMPTY;
   const common = { object: definition.object, window, stream, store: deps.state, flow };
-  const started = objectSpec(definition.object).kind === 'entity'
-    ? defer(() => noteExtraction(deps.state, stream, window, deps.nowMs))
-    : of(undefined);
+  const started =
+    objectSpec(definition.object).kind === 'entity'
+      ? defer(() => noteExtraction(deps.state, stream, window, deps.nowMs))
+      : of(undefined);
   return concat(started.pipe(ignoreElements()), sourceOf(definition, common, deps));
 }
 

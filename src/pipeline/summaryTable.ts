@@ -34,7 +34,9 @@ export function summaryTable(stats: RunStats, quota?: number): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
 
   const lines = [render(header), rule, ...rows.map(render), rule, render(total)];
-  const share = quota ? ` of ${fmt(quota)} (${((stats.totalCalls / quota) * 100).toFixed(2)}%)` : '';
+  const share = quota
+    ? ` of ${fmt(quota)} (${((stats.totalCalls / quota) * 100).toFixed(2)}%)`
+    : '';
   lines.push(`API calls: ${fmt(stats.totalCalls)}${share}`);
   return lines.join('\n');
 }

@@ -106,15 +106,18 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
     return queue.run(job.ready());
   }).pipe(
     concatMap((done) =>
-      pagesFrom({ stream, object: spec.name, window: options.window }, null, (signal) =>
-        exportFileChunks(api, done.resultRefs, {
-          object: spec.name,
-          field: spec.exportProcedures![request.procedure].field,
-          window: options.window,
-          pageSize: options.pageSize ?? 5000,
-          signal,
-          retry: options.downloadRetry,
-        }),
+      pagesFrom(
+        { stream, object: spec.name, window: options.window },
+        null,
+        (signal) =>
+          exportFileChunks(api, done.resultRefs, {
+            object: spec.name,
+            field: spec.exportProcedures![request.procedure].field,
+            window: options.window,
+            pageSize: options.pageSize ?? 5000,
+            signal,
+            retry: options.downloadRetry,
+          }),
         options.flow,
       ),
     ),
@@ -197,13 +200,16 @@ class ExportJobRunner {
 
   private waitFor(record: ExportRecord, budget: number): Observable<ExportJob> {
     const durations = this.options.store?.exportDurations(this.spec.name) ?? [];
-    return pollWithBackoff((signal) => this.api.readExport(record.id, { signal, object: this.spec.name }), {
-      until: (job) => job.isExpired || job.state === 'Complete' || job.state === 'Failed',
-      schedule: this.options.schedule ?? (durations.length > 0 ? adaptive(durations) : growing),
-      timeoutMs: this.options.pollTimeoutMs,
-      exportId: record.id,
-      scheduler: this.scheduler,
-    }).pipe(concatMap((job) => this.settle(job, record, budget)));
+    return pollWithBackoff(
+      (signal) => this.api.readExport(record.id, { signal, object: this.spec.name }),
+      {
+        until: (job) => job.isExpired || job.state === 'Complete' || job.state === 'Failed',
+        schedule: this.options.schedule ?? (durations.length > 0 ? adaptive(durations) : growing),
+        timeoutMs: this.options.pollTimeoutMs,
+        exportId: record.id,
+        scheduler: this.scheduler,
+      },
+    ).pipe(concatMap((job) => this.settle(job, record, budget)));
   }
 
   private settle(job: ExportJob, record: ExportRecord, budget: number): Observable<ExportJob> {
