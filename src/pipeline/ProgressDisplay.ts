@@ -25,7 +25,8 @@ export class ProgressDisplay {
   private timer: NodeJS.Timeout | null = null;
   private multi: MultiBar | null = null;
   private readonly bars = new Map<string, SingleBar>();
-  private readonly lastLogged = new Map<string, number>();
+  /** What each stream's last log line showed (rows and calls), so unchanged ones stay quiet. */
+  private readonly lastLogged = new Map<string, string>();
 
   constructor(
     private readonly stats: RunStats,
@@ -76,8 +77,10 @@ export class ProgressDisplay {
 
   private logMoved(): void {
     for (const s of this.stats.streams.values()) {
-      if (s.state !== 'running' || this.lastLogged.get(s.stream) === s.rows) continue;
-      this.lastLogged.set(s.stream, s.rows);
+      // Calls count too: an export that is only being polled still shows it is alive.
+      const seen = `${s.rows}/${s.calls}`;
+      if (s.state !== 'running' || this.lastLogged.get(s.stream) === seen) continue;
+      this.lastLogged.set(s.stream, seen);
       this.out.write(`pardot-pipes: ${this.line(s)}\n`);
     }
   }
