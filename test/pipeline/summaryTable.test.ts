@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ProgressDisplay } from '../../src/pipeline/ProgressDisplay';
 import { RunStats } from '../../src/pipeline/RunStats';
@@ -63,5 +63,32 @@ describe('ProgressDisplay', () => {
       'prospect              running           200 rows       1 pages       1 calls' +
         '  window 2026-12-02T05:00  50 rows/s',
     );
+  });
+});
+
+describe('ProgressDisplay off a terminal', () => {
+  it('logs a stream when its rows or calls moved, and stays quiet otherwise', () => {
+    vi.useFakeTimers();
+    const now = { ms: 0 };
+    const stats = statsAt(now);
+    const lines: string[] = [];
+    const out = { write: (line: string) => lines.push(line), isTTY: false };
+    const display = new ProgressDisplay(stats, {
+      stream: out as unknown as NodeJS.WriteStream,
+      intervalMs: 1000,
+      now: () => now.ms,
+    });
+
+    display.start();
+    stats.onCall('visitorActivity');
+    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1000);
+    stats.onCall('visitorActivity');
+    vi.advanceTimersByTime(1000);
+    display.stop();
+    vi.useRealTimers();
+
+    expect(lines.filter((l) => l.includes('visitorActivity')).length).toBe(2);
+    expect(lines.filter((l) => l.includes('prospect')).length).toBe(1);
   });
 });
