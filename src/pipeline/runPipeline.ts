@@ -160,6 +160,8 @@ async function execute(
 /** Subscribes until the run completes, fails, or the signal aborts it. */
 function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined) {
   return new Promise<void>((resolve, reject) => {
+    // Ctrl-C while connecting fired before this listener existed: start nothing.
+    if (signal?.aborted) return resolve();
     const onAbort = () => {
       subscription.unsubscribe();
       resolve();
