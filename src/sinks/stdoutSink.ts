@@ -44,15 +44,12 @@ export function stdoutSink(options: StdoutSinkOptions = {}): OperatorFunction<Pa
 class LineWriter {
   private readonly output: Writable;
   private readonly columns = new Map<string, readonly TableColumn[]>();
-  private closed = false;
-  // Without a listener, an EPIPE 'error' event would crash the process.
-  private readonly onError = (error: NodeJS.ErrnoException) => {
-    if (isClosedPipe(error)) this.closed = true;
-  };
+  private readonly watch: OutputWatch;
+  private detached = false;
 
   constructor(private readonly options: StdoutSinkOptions) {
     this.output = options.output ?? process.stdout;
-    this.output.on('error', this.onError);
+    this.watch = OutputWatch.join(this.output);
   }
 
   async write(page: Page): Promise<Commit | typeof CLOSED> {
@@ -60,7 +57,7 @@ class LineWriter {
     let text = '';
     for (const row of page.rows) text += ndjsonLine(row, columns);
 
-    const error = this.closed ? closedError() : await this.send(text);
+    const error = this.watch.closed ? closedError() : await this.send(text);
     if (error && isClosedPipe(error)) return this.close();
     if (error) {
       throw new SinkError(`cannot write to stdout: ${error.message}`, {
@@ -80,7 +77,7 @@ class LineWriter {
   }
 
   private close(): typeof CLOSED {
-    this.closed = true;
+    this.watch.closed = true;
     if (this.options.onClosed === 'error') {
       throw new OutputClosedError('the output was closed by its reader; stopped writing', {
         operation: 'sink.write',
@@ -99,8 +96,42 @@ class LineWriter {
   }
 
   detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.watch.leave();
+  }
+}
+
+/**
+ * One 'error' listener per output, shared by every sink writing to it: a run has a sink per
+ * stream on the same stdout, and a listener each would pass Node's limit of ten and warn.
+ */
+class OutputWatch {
+  private static readonly watches = new WeakMap<Writable, OutputWatch>();
+  closed = false;
+  private users = 0;
+  // Without a listener, an EPIPE 'error' event would crash the process.
+  private readonly onError = (error: NodeJS.ErrnoException) => {
+    if (isClosedPipe(error)) this.closed = true;
+  };
+
+  private constructor(private readonly output: Writable) {}
+
+  static join(output: Writable): OutputWatch {
+    let watch = OutputWatch.watches.get(output);
+    if (!watch) {
+      watch = new OutputWatch(output);
+      OutputWatch.watches.set(output, watch);
+    }
+    if (watch.users === 0) output.on('error', watch.onError);
+    watch.users += 1;
+    return watch;
+  }
+
+  leave(): void {
+    this.users -= 1;
     // After a closed pipe the stream may still emit its 'error' late; the listener stays.
-    if (!this.closed) this.output.off('error', this.onError);
+    if (this.users === 0 && !this.closed) this.output.off('error', this.onError);
   }
 }
 
