@@ -12,7 +12,14 @@
 import { take } from 'rxjs';
 
 import { readsWhole } from '../src/pardot/catalogue';
-import { definePipeline, nextDay, queryStreams, runMain, UsageError } from '../src/pipeline';
+import {
+  definePipeline,
+  nextDay,
+  queryStreams,
+  rememberedEnd,
+  runMain,
+  UsageError,
+} from '../src/pipeline';
 import { dateWindows } from '../src/sources/dateWindows';
 import { newestFirstWindows } from '../src/sources/newestFirstWindows';
 
@@ -25,8 +32,11 @@ export const backfill = definePipeline({
       throw new UsageError('backfill takes --from and --to; for one day use --from D --to D');
     }
   },
-  streams: ({ args, time, yesterday }) => {
-    const range = { start: args.from!, end: nextDay(args.to ?? yesterday), zone: time };
+  streams: async ({ args, time, yesterday, state }) => {
+    // Without --to, the end is the yesterday of this backfill's first run: a re-run on a later
+    // day resumes the same windows rather than shifting them all by a day.
+    const to = args.to ?? (await rememberedEnd(state, 'backfill', args.from!, yesterday));
+    const range = { start: args.from!, end: nextDay(to), zone: time };
     const monthly = dateWindows({ ...range, step: { months: 1 }, order: 'newest' });
     // Objects with no time filter are read whole in any window: the newest one is enough.
     const once = dateWindows({ ...range, step: { months: 12 }, order: 'newest' }).pipe(take(1));

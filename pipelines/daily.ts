@@ -8,8 +8,21 @@
  * query API on its cursor (created_at for events, updated_at for entities, id for the rest)
  * within the day, with a mark saved after each committed file.
  */
-import { definePipeline, nextDay, queryStreams, runMain, UsageError } from '../src/pipeline';
+import { concatMap, from } from 'rxjs';
+
+import {
+  definePipeline,
+  nextDay,
+  pendingDays,
+  QUERY_OBJECTS,
+  queryStreams,
+  runMain,
+  UsageError,
+} from '../src/pipeline';
 import { dateWindows } from '../src/sources/dateWindows';
+
+/** Every stream of the daily job: a day is finished once all of them are. */
+const DAILY_STREAMS = ['visitorActivity', ...QUERY_OBJECTS, 'visit'];
 
 export const daily = definePipeline({
   name: 'daily',
@@ -19,13 +32,18 @@ export const daily = definePipeline({
       throw new UsageError('daily takes --date; for a range use pipelines/backfill.ts --from --to');
     }
   },
-  streams: ({ args, time, yesterday }) => {
+  streams: async ({ args, time, yesterday, state }) => {
     const day = args.date ?? yesterday;
-    const theDay = dateWindows({ start: day, end: nextDay(day), zone: time });
+    // Without --date, days an earlier run did not finish (quota, interrupt) come first.
+    const pending = await pendingDays(state, 'daily', DAILY_STREAMS, time, day);
+    const days = args.date ? [day] : pending;
+    const windows = from(days).pipe(
+      concatMap((d) => dateWindows({ start: d, end: nextDay(d), zone: time })),
+    );
 
     return [
-      { object: 'visitorActivity', source: 'export', windows: theDay },
-      ...queryStreams(() => theDay),
+      { object: 'visitorActivity', source: 'export', windows },
+      ...queryStreams(() => windows),
     ];
   },
 });

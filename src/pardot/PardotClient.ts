@@ -770,7 +770,8 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
       const resetsAtMs = this.nextMidnight();
       return new QuotaError(
         `${describe(this.context(call))}: Pardot error 122: the daily API quota is met; it ` +
-          `resets at ${new Date(resetsAtMs).toISOString()} (the account's midnight)`,
+          `resets at ${new Date(resetsAtMs).toISOString()} (the account's midnight): ` +
+          'run again then',
         resetsAtMs,
         { ...this.context(call, status), pardotCode: 122 },
       );

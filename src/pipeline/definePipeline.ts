@@ -3,6 +3,7 @@ import type { Observable } from 'rxjs';
 import type { LocalTime } from '../pardot/LocalTime';
 import type { QueryParams } from '../pardot/types';
 import type { TimeWindow } from '../sources/types';
+import type { StateStore } from '../state/types';
 import type { CliArgs } from './cliArgs';
 
 /** What a pipeline's `streams` function is given to plan its streams. */
@@ -14,6 +15,11 @@ export interface PipelineContext {
   nowMs: number;
   /** The account-local date of yesterday, `YYYY-MM-DD`. */
   yesterday: string;
+  /**
+   * The lake's run state, for pipelines that remember what they planned (the days a daily
+   * run has not finished, the end a backfill resolved). Empty and in memory on a dry run.
+   */
+  state: StateStore;
 }
 
 /** One stream: an object, where its rows come from, and the windows to read. */
@@ -48,7 +54,7 @@ export interface PipelineDefinition {
   /** Checks arguments the pipeline needs beyond the shared ones; throws UsageError. */
   validate?: (args: CliArgs) => void;
   /** The streams to run, in the order they are started. */
-  streams: (context: PipelineContext) => StreamDefinition[];
+  streams: (context: PipelineContext) => StreamDefinition[] | Promise<StreamDefinition[]>;
 }
 
 /**

@@ -5,3 +5,4 @@ export { UsageError, type CliArgs } from './cliArgs';
 export { EXIT } from './exitCodes';
 export { nextDay } from './nextDay';
 export { ALL_VISITORS, QUERY_OBJECTS, queryStreams } from './queryStreams';
+export { pendingDays, rememberedEnd } from './rememberedPlan';

@@ -8,11 +8,12 @@ import type { PardotClientOptions } from '../pardot/PardotClient';
 import type { PageFlow } from '../sources/PageFlow';
 import { FileStateStore } from '../state/FileStateStore';
 import { MemoryStateStore } from '../state/MemoryStateStore';
+import type { StateStore } from '../state/types';
 import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
 import { connectApi, type ConnectedApi } from './connectApi';
 import { checkOverlaps } from './checkOverlaps';
 import { customFieldColumns } from './customFieldColumns';
-import type { PipelineContext, PipelineDefinition } from './definePipeline';
+import type { PipelineContext, PipelineDefinition, StreamDefinition } from './definePipeline';
 import { describePlan } from './describePlan';
 import { exitCodeFor, EXIT } from './exitCodes';
 import { exportScheduleFor } from './exportScheduleFor';
@@ -109,7 +110,7 @@ async function execute(
 ): Promise<number> {
   const { client } = api;
   const nowMs = api.sandbox ? api.sandbox.clock.now() : Date.now();
-  const context: PipelineContext = {
+  const context: Omit<PipelineContext, 'state'> = {
     args,
     time: client.time,
     nowMs,
@@ -118,25 +119,22 @@ async function execute(
       .toISODate()!,
   };
   refuseUnfinishedDays(args, context);
-  const streams = selectStreams(definition.streams(context), args.objects);
-
-  if (args.dryRun) {
-    stdout.write(`${describePlan(streams, client.time)}\n`);
-    return EXIT.ok;
-  }
-
-  // Records sent to stdout are not in the lake: they must not mark its days as done.
-  const state =
-    args.format === 'stdout' && !args.stateGiven
-      ? new MemoryStateStore()
-      : await FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
-  const stats = new RunStats();
+  const state = await openState(args, log);
+  let streams: StreamDefinition[];
   try {
-    checkOverlaps(streams, state, client.time);
+    streams = selectStreams(await definition.streams({ ...context, state }), args.objects);
+    if (!args.dryRun) checkOverlaps(streams, state, client.time);
   } catch (error) {
     await state.close();
     throw error;
   }
+  if (args.dryRun) {
+    stdout.write(`${describePlan(streams, client.time)}\n`);
+    await state.close();
+    return EXIT.ok;
+  }
+
+  const stats = new RunStats();
   const display = new ProgressDisplay(stats, { stream: stderr });
   client.on('request', (e) => stats.onCall(e.object));
   client.on('retry', (e) => stats.onRetry(e.object));
@@ -155,6 +153,22 @@ async function execute(
     stderr.write(`\n${summaryTable(stats, api.sandbox?.settings.dailyQuota)}\n`);
     await state.close();
   }
+}
+
+/**
+ * The run state: the lake's state file, or one in memory for a dry run (which writes nothing)
+ * and for records sent to stdout without `--state` (they are not in the lake and must not
+ * mark its days as done).
+ */
+async function openState(args: CliArgs, log: Logger): Promise<StateStore & Closable> {
+  if (args.dryRun || (args.format === 'stdout' && !args.stateGiven)) {
+    return new MemoryStateStore();
+  }
+  return FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
+}
+
+interface Closable {
+  close(): Promise<void>;
 }
 
 /** Subscribes until the run completes, fails, or the signal aborts it. */
@@ -179,7 +193,10 @@ function runUntil(run: ReturnType<typeof merge>, signal: AbortSignal | undefined
  * A day that is not over in the account's zone would be pulled in part and then recorded as
  * done, so the rest of it would never be read: `--date` and `--to` must name past days.
  */
-function refuseUnfinishedDays(args: CliArgs, context: PipelineContext): void {
+function refuseUnfinishedDays(
+  args: CliArgs,
+  context: Pick<PipelineContext, 'time' | 'yesterday'>,
+): void {
   for (const [flag, value] of [
     ['--date', args.date],
     ['--to', args.to],
@@ -202,9 +219,8 @@ function reportFailure(error: unknown, log: Logger): number {
   if (error instanceof OutputClosedError) return EXIT.ok;
 
   const message = error instanceof Error ? error.message : String(error);
-  // The quota error says when the quota resets; the runner adds what that means for the run.
-  const advice =
-    error instanceof QuotaError ? '; state is saved, so run again after the quota resets' : '';
+  // The quota error says when to run again; the runner adds that nothing is lost meanwhile.
+  const advice = error instanceof QuotaError ? '; state is saved' : '';
   log.error(`${message}${advice}`);
   return exitCodeFor(error);
 }

@@ -91,10 +91,17 @@ export function parsePartName(name: string, ext: string): ParsedPartName | undef
 
 /** The temp path a part is written to before it is renamed to `finalPath`. */
 export function tempPath(finalPath: string, pid: number = process.pid): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${pid}.tmp`);
+  // The sequence keeps two attempts in one process apart: an aborted sink removes its temp
+  // files after it has been torn down, and must not remove the next attempt's.
+  tempSequence += 1;
+  const name = `.${path.basename(finalPath)}.${pid}-${tempSequence}.tmp`;
+  return path.join(path.dirname(finalPath), name);
 }
 
-const TEMP = /^\.part-.*\.(\d+)\.tmp$/;
+let tempSequence = 0;
+
+/** A temp part: `.part-...<ext>.<pid>[-<sequence>].tmp`; group 1 is the writer's pid. */
+const TEMP = /^\.part-.*\.(\d+)(?:-\d+)?\.tmp$/;
 
 /**
  * Removes temp parts left by runs that died (a crash, SIGKILL) under `<out>/<table>`. Temp

@@ -111,11 +111,18 @@ describe('the pipeline command line', () => {
 
     expect(stopped.code).toBe(75);
     expect(stopped.stderr).toMatch(/quota/i);
-    expect(stopped.stderr).toContain('run again after the quota resets');
+    expect(stopped.stderr).toMatch(/resets at .*; state is saved/);
     expect(existsSync(path.join(out, '_state.json'))).toBe(true);
     expect(resumed.code).toBe(0);
     const state = JSON.parse(readFileSync(path.join(out, '_state.json'), 'utf8'));
-    expect(Object.keys(state.streams).sort()).toEqual(['listMembership', 'prospect', 'visitor']);
+    expect(Object.keys(state.streams).sort()).toEqual([
+      '_daily',
+      'listMembership',
+      'prospect',
+      'visitor',
+    ]);
+    // The day stays pending: the streams --objects left out have not pulled it yet.
+    expect(state.streams._daily.values).toEqual({ pendingDays: [day] });
   });
 });
 
