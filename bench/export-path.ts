@@ -23,7 +23,12 @@ export function measureExportPath(format: Format, rows = 1_000_000): Figure[] {
       `>= ${countText(MIN_ROWS_PER_SECOND)}`,
       r.rowsPerSecond >= MIN_ROWS_PER_SECOND,
     ),
-    checked(`${name}: peak RSS`, `${r.peakRssMiB} MiB`, `< ${MAX_RSS_MIB} MiB`, r.peakRssMiB < MAX_RSS_MIB),
+    checked(
+      `${name}: peak RSS`,
+      `${r.peakRssMiB} MiB`,
+      `< ${MAX_RSS_MIB} MiB`,
+      r.peakRssMiB < MAX_RSS_MIB,
+    ),
   ];
 }
 

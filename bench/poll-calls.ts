@@ -14,7 +14,10 @@ const MINUTE_MS = 60_000;
 const DURATIONS_MIN = [1, 5, 15, 60];
 
 /** Reads until the first poll at or after `durationMs`, and how late that poll is. */
-export function pollsUntil(schedule: PollSchedule, durationMs: number): { reads: number; lateMs: number } {
+export function pollsUntil(
+  schedule: PollSchedule,
+  durationMs: number,
+): { reads: number; lateMs: number } {
   let atMs = 0;
   for (let n = 0; ; n += 1) {
     atMs += schedule(n);

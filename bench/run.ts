@@ -27,7 +27,12 @@ async function main(): Promise<void> {
   figures.push(...measureStartup());
   figures.push(...measurePolls());
   const machine = `${require('node:os').cpus().length} cores, Node ${process.version}`;
-  figures.push(info('machine; bench wall time', `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`));
+  figures.push(
+    info(
+      'machine; bench wall time',
+      `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    ),
+  );
 
   const markdown = process.argv.includes('--markdown');
   process.stdout.write(`${markdown ? figureMarkdown(figures) : figureTable(figures)}\n`);

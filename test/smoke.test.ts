@@ -3,6 +3,8 @@ import { DateTime } from 'luxon';
 
 describe('toolchain', () => {
   it('runs TypeScript through vitest', () => {
-    expect(DateTime.fromISO('2024-03-10T12:00:00Z').toUTC().toISO()).toBe('2024-03-10T12:00:00.000Z');
+    expect(DateTime.fromISO('2024-03-10T12:00:00Z').toUTC().toISO()).toBe(
+      '2024-03-10T12:00:00.000Z',
+    );
   });
 });

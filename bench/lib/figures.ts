@@ -26,7 +26,11 @@ export function figureTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => [f.name, f.value, f.target, metText(f.met)]);
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const render = (r: string[]) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const render = (r: string[]) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [render(header), rule, ...rows.map(render)].join('\n');
 }
@@ -34,7 +38,8 @@ export function figureTable(figures: readonly Figure[]): string {
 /** Figures as a Markdown table, for the README. */
 export function figureMarkdown(figures: readonly Figure[]): string {
   const lines = ['| figure | value | target | met? |', '|---|---|---|---|'];
-  for (const f of figures) lines.push(`| ${f.name} | ${f.value} | ${f.target} | ${metText(f.met)} |`);
+  for (const f of figures)
+    lines.push(`| ${f.name} | ${f.value} | ${f.target} | ${metText(f.met)} |`);
   return lines.join('\n');
 }
 

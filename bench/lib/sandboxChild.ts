@@ -160,4 +160,5 @@ async function serve(options: SandboxChildOptions): Promise<void> {
   process.send?.({ ready: { env } });
 }
 
-if (process.argv[2] === '--sandbox-child') void serve(JSON.parse(process.argv[3]) as SandboxChildOptions);
+if (process.argv[2] === '--sandbox-child')
+  void serve(JSON.parse(process.argv[3]) as SandboxChildOptions);

@@ -155,7 +155,9 @@ describe('an interrupted pipeline', () => {
     await sandbox.close();
 
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toContain('interrupted: state is saved up to the last committed file');
+    expect(interrupted.stderr).toContain(
+      'interrupted: state is saved up to the last committed file',
+    );
     expect(existsSync(path.join(out, '_state.json.lock'))).toBe(false);
     expect(resumed.code).toBe(0);
   });

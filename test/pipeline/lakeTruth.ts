@@ -28,9 +28,7 @@ export function expectedRows(sandbox: Sandbox, object: string, window: TimeWindo
     const visitors = new Set(
       sandbox.truth.list('visitor', { ...range, field: 'updated_at' }).map((v) => v.id),
     );
-    return sandbox.truth
-      .list('visit', range)
-      .filter((v) => visitors.has(v.visitor_id));
+    return sandbox.truth.list('visit', range).filter((v) => visitors.has(v.visitor_id));
   }
   const plan = planQuery(objectSpec(object), window, new LocalTime(sandbox.timezone));
   if (plan.timeField === null) return sandbox.truth.list(object);

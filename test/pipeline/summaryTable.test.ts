@@ -22,12 +22,34 @@ describe('summaryTable', () => {
   it('lists rows, files, calls, retries and time per stream, then the total against the quota', () => {
     const now = { ms: 0 };
     const stats = statsAt(now);
-    stats.onProgress({ type: 'page', stream: 'prospect', object: 'prospect', window: WINDOW,
-      pageRows: 200, pages: 1, rows: 200, windowsDone: 0 });
-    stats.onCommit({ stream: 'prospect', object: 'prospect', window: WINDOW, mark: null,
-      windowDone: true, rows: 1234, files: ['a', 'b'] });
-    stats.onCommit({ stream: 'visitorActivity', object: 'visitorActivity', window: WINDOW,
-      mark: null, windowDone: true, rows: 56, files: ['c'] });
+    stats.onProgress({
+      type: 'page',
+      stream: 'prospect',
+      object: 'prospect',
+      window: WINDOW,
+      pageRows: 200,
+      pages: 1,
+      rows: 200,
+      windowsDone: 0,
+    });
+    stats.onCommit({
+      stream: 'prospect',
+      object: 'prospect',
+      window: WINDOW,
+      mark: null,
+      windowDone: true,
+      rows: 1234,
+      files: ['a', 'b'],
+    });
+    stats.onCommit({
+      stream: 'visitorActivity',
+      object: 'visitorActivity',
+      window: WINDOW,
+      mark: null,
+      windowDone: true,
+      rows: 56,
+      files: ['c'],
+    });
     for (let i = 0; i < 7; i++) stats.onCall('prospect');
     stats.onCall(undefined);
     stats.onRetry('prospect');
@@ -51,13 +73,22 @@ describe('ProgressDisplay', () => {
   it('renders one line per stream with rows, pages, calls, window and rate', () => {
     const now = { ms: 0 };
     const stats = statsAt(now);
-    stats.onProgress({ type: 'page', stream: 'prospect', object: 'prospect', window: WINDOW,
-      pageRows: 200, pages: 1, rows: 200, windowsDone: 0 });
+    stats.onProgress({
+      type: 'page',
+      stream: 'prospect',
+      object: 'prospect',
+      window: WINDOW,
+      pageRows: 200,
+      pages: 1,
+      rows: 200,
+      windowsDone: 0,
+    });
     stats.onCall('prospect');
     now.ms = 4000;
 
-    const line = new ProgressDisplay(stats, { now: () => now.ms, live: false })
-      .line(stats.streams.get('prospect')!);
+    const line = new ProgressDisplay(stats, { now: () => now.ms, live: false }).line(
+      stats.streams.get('prospect')!,
+    );
 
     expect(line).toBe(
       'prospect              running           200 rows       1 pages       1 calls' +

@@ -71,7 +71,10 @@ describe('a run stopped by its budget and run again the next day', () => {
     const second = await run(daily, argv, {});
 
     expect([first, second]).toEqual([75, 0]);
-    const range = { from: time.dayStart(stopped), to: time.dayStart(time.isoDate(startMs)) + DAY_MS };
+    const range = {
+      from: time.dayStart(stopped),
+      to: time.dayStart(time.isoDate(startMs)) + DAY_MS,
+    };
     const expected = sandbox.truth.count('emailClick', range);
     expect(await counts(out, 'email_click')).toEqual({ n: expected, ids: expected });
   });

@@ -58,7 +58,9 @@ describe('exportSource', () => {
     api.cutDownloads = 2;
 
     const retry = { baseDelayMs: 1 };
-    const pages = await collect(exportSource(api, options({ pageSize: 600, downloadRetry: retry })));
+    const pages = await collect(
+      exportSource(api, options({ pageSize: 600, downloadRetry: retry })),
+    );
 
     expect(api.downloads.length).toBe(5);
     expect(sorted(idsOf(pages))).toEqual(range(1, 2500));
@@ -152,7 +154,12 @@ describe('exportSource', () => {
         procedure: 'filter_by_created_at',
         arguments: {},
       };
-      await store.saveExport('visitorActivity', { id: 999, window: WINDOW, request, createdAtMs: 0 });
+      await store.saveExport('visitorActivity', {
+        id: 999,
+        window: WINDOW,
+        request,
+        createdAtMs: 0,
+      });
 
       const pages = await collect(exportSource(api, options({ store })));
 
