@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { PardotClient } from '../../src/pardot/PardotClient';
+import type { PardotClient } from '../../src/pardot/PardotClient';
 import type { PardotRecord } from '../../src/pardot/types';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { sandboxClient } from '../support/sandboxClient';
 
 const NOW = Date.parse('2024-11-20T17:00:00Z');
 const DAY = 86_400_000;
@@ -21,14 +22,7 @@ async function setUp(version: 4 | 5): Promise<{ sb: Sandbox; client: PardotClien
     visitorActivitiesPerDay: 300,
     settings: { exportRowsPerFile: 120, exportProcessingMs: 30_000, exportQueueMs: 1000 },
   });
-  const client = new PardotClient({
-    apiUrl: sb.url,
-    loginUrl: sb.loginUrl,
-    businessUnitId: sb.businessUnitId,
-    credentials: { kind: 'jwt', ...sb.credentials },
-    clock: sb.clock,
-    version,
-  });
+  const client = sandboxClient(sb, { version });
   opened.push(sb, client);
   return { sb, client };
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { PardotClient } from '../../src/pardot/PardotClient';
 import { startSandbox } from '../../src/sandbox';
 import { querySource } from '../../src/sources/querySource';
 import type { TimeWindow } from '../../src/sources/types';
 import { collect, idsOf } from '../sources/collect';
+import { sandboxClient } from '../support/sandboxClient';
 
 const NOW = Date.parse('2024-11-20T17:00:00Z');
 // A local day in New York.
@@ -29,13 +29,7 @@ describe('querySource under inclusive filters', () => {
       counts: { prospect: 0 },
       settings: { inclusiveFilters: true },
     });
-    const client = new PardotClient({
-      apiUrl: sb.url,
-      loginUrl: sb.loginUrl,
-      businessUnitId: sb.businessUnitId,
-      credentials: { kind: 'jwt', ...sb.credentials },
-      clock: sb.clock,
-    });
+    const client = sandboxClient(sb);
     opened.push(sb, client);
     await client.connect();
     const updatedAt = (ms: number) => ({ created_at: ms - 86_400_000, updated_at: ms });

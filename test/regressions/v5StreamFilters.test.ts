@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { PardotClient } from '../../src/pardot/PardotClient';
 import { startSandbox } from '../../src/sandbox';
 import { querySource } from '../../src/sources/querySource';
 import type { TimeWindow } from '../../src/sources/types';
 import { collect, idsOf } from '../sources/collect';
+import { sandboxClient } from '../support/sandboxClient';
 
 const NOW = Date.parse('2024-11-20T17:00:00Z');
 // A local day in New York.
@@ -22,14 +22,7 @@ afterEach(async () => {
 describe('querySource on API v5 with stream filters', () => {
   it('reads every visitor of the day when told only_identified=false', async () => {
     const sb = await startSandbox({ nowMs: NOW, historyDays: 5, visitorActivitiesPerDay: 300 });
-    const client = new PardotClient({
-      apiUrl: sb.url,
-      loginUrl: sb.loginUrl,
-      businessUnitId: sb.businessUnitId,
-      credentials: { kind: 'jwt', ...sb.credentials },
-      clock: sb.clock,
-      version: 5,
-    });
+    const client = sandboxClient(sb, { version: 5 });
     opened.push(sb, client);
     await client.connect();
     const expected = sb.truth
@@ -50,14 +43,7 @@ describe('querySource on API v5 with stream filters', () => {
 
   it('sends a field filter by its v5 name (list_id as listId)', async () => {
     const sb = await startSandbox({ nowMs: NOW, historyDays: 5, visitorActivitiesPerDay: 300 });
-    const client = new PardotClient({
-      apiUrl: sb.url,
-      loginUrl: sb.loginUrl,
-      businessUnitId: sb.businessUnitId,
-      credentials: { kind: 'jwt', ...sb.credentials },
-      clock: sb.clock,
-      version: 5,
-    });
+    const client = sandboxClient(sb, { version: 5 });
     opened.push(sb, client);
     await client.connect();
     const all = sb.truth.list('listMembership', {

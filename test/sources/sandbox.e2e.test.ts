@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { fixed, growing, type PollSchedule } from '../../src/operators/pollSchedules';
 import { ExportFailedError } from '../../src/pardot/errors';
-import { PardotClient } from '../../src/pardot/PardotClient';
 import { type Sandbox, startSandbox } from '../../src/sandbox';
 import { childQuerySource } from '../../src/sources/childQuerySource';
 import { ExportQueue } from '../../src/sources/ExportQueue';
@@ -13,6 +12,7 @@ import type { TimeWindow } from '../../src/sources/types';
 import { collect, idsOf } from './collect';
 import { MemoryStateStore } from './fakes/MemoryStateStore';
 import { SandboxScheduler } from './SandboxScheduler';
+import { sandboxClient } from '../support/sandboxClient';
 
 const NOW = Date.parse('2024-11-20T17:00:00Z');
 const HOUR = 3_600_000;
@@ -41,14 +41,7 @@ async function setUp(
     visitorActivitiesPerDay: 300,
     settings: { exportProcessingMs: 15 * MINUTE, exportQueueMs: 0, ...settings },
   });
-  const client = new PardotClient({
-    apiUrl: sb.url,
-    loginUrl: sb.loginUrl,
-    businessUnitId: sb.businessUnitId,
-    credentials: { kind: 'jwt', ...sb.credentials },
-    clock: sb.clock,
-    version,
-  });
+  const client = sandboxClient(sb, { version });
   opened.push(sb, client);
   await client.connect();
   return { sb, client };
