@@ -25,8 +25,17 @@ import type { Mark, TimeWindow } from '../sources/types';
 
 /** UTC calendar date of an instant, `YYYY-MM-DD`. */
 export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  // Called per row to route it to its partition; consecutive rows mostly share a day.
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  return lastDate;
 }
+
+let lastDay = Number.NaN;
+let lastDate = '';
 
 /** Every UTC date a window [startMs, endMs) touches, oldest first. */
 export function windowDates(window: TimeWindow): string[] {
