@@ -19,7 +19,7 @@ export interface StreamStats {
   window: TimeWindow | null;
   startedAtMs: number;
   endedAtMs: number | null;
-  state: 'waiting' | 'running' | 'done' | 'failed';
+  state: 'waiting' | 'running' | 'done' | 'failed' | 'stopped';
 }
 
 /**
@@ -100,6 +100,18 @@ export class RunStats {
     if (!stats) return;
     stats.state = failed ? 'failed' : 'done';
     stats.endedAtMs = this.now();
+  }
+
+  /**
+   * Marks the streams still waiting or running as stopped, at now: the run ended early
+   * (interrupted, quota, a failure elsewhere, a closed pipe) and they did not finish.
+   */
+  stopUnfinished(): void {
+    for (const stats of this.streams.values()) {
+      if (stats.state !== 'waiting' && stats.state !== 'running') continue;
+      stats.state = 'stopped';
+      stats.endedAtMs = this.now();
+    }
   }
 
   get totalRows(): number {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 import { config as loadDotenv } from 'dotenv';
 import { DateTime } from 'luxon';
 import { merge, type Subscription } from 'rxjs';
@@ -7,6 +9,7 @@ import { OutputClosedError, QuotaError } from '../pardot/errors';
 import type { PardotClientOptions } from '../pardot/PardotClient';
 import type { PageFlow } from '../sources/PageFlow';
 import { FileStateStore } from '../state/FileStateStore';
+import { DeferredWrites } from '../state/DeferredWrites';
 import { MemoryStateStore } from '../state/MemoryStateStore';
 import type { StateStore } from '../state/types';
 import { parseCliArgs, UsageError, USAGE_OPTIONS, type CliArgs } from './cliArgs';
@@ -122,8 +125,7 @@ async function execute(
   const state = await openState(args, log);
   let streams: StreamDefinition[];
   try {
-    streams = selectStreams(await definition.streams({ ...context, state }), args.objects);
-    if (!args.dryRun) checkOverlaps(streams, state, client.time);
+    streams = await plan(definition, { ...context, state }, args);
   } catch (error) {
     await state.close();
     throw error;
@@ -150,20 +152,39 @@ async function execute(
     return signal?.aborted ? stopped(log) : EXIT.ok;
   } finally {
     display.stop();
+    stats.stopUnfinished();
     stderr.write(`\n${summaryTable(stats, api.sandbox?.settings.dailyQuota)}\n`);
     await state.close();
   }
 }
 
 /**
- * The run state: the lake's state file, or one in memory for a dry run (which writes nothing)
- * and for records sent to stdout without `--state` (they are not in the lake and must not
- * mark its days as done).
+ * The streams to run, refused when they overlap the lake's windows of another shape. What the
+ * pipeline records while planning (pending days, a resolved end) is kept only when the run
+ * goes ahead: a dry run or a refused run writes nothing.
+ */
+async function plan(
+  definition: PipelineDefinition,
+  context: PipelineContext,
+  args: CliArgs,
+): Promise<StreamDefinition[]> {
+  const planning = new DeferredWrites(context.state);
+  const planned = await definition.streams({ ...context, state: planning });
+  const streams = selectStreams(planned, args.objects);
+
+  checkOverlaps(streams, context.state, context.time);
+  if (!args.dryRun) await planning.flush();
+  return streams;
+}
+
+/**
+ * The run state: the lake's state file (a dry run reads it and writes nothing), or one in
+ * memory for a dry run of a new lake and for records sent to stdout without `--state` (they
+ * are not in the lake and must not mark its days as done).
  */
 async function openState(args: CliArgs, log: Logger): Promise<StateStore & Closable> {
-  if (args.dryRun || (args.format === 'stdout' && !args.stateGiven)) {
-    return new MemoryStateStore();
-  }
+  const fresh = args.dryRun && !existsSync(args.state);
+  if (fresh || (args.format === 'stdout' && !args.stateGiven)) return new MemoryStateStore();
   return FileStateStore.open({ path: args.state, onNote: (m) => log.warn(m) });
 }
 

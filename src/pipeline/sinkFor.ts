@@ -31,7 +31,8 @@ export function sinkFor(
   if (args.format === 'stdout') {
     // stdout commits every page as soon as it is written.
     return pipe(
-      stdoutSink({ extraColumns: context.extraColumns }),
+      // A reader that closed the pipe ends the whole run (exit 0), not just this stream.
+      stdoutSink({ extraColumns: context.extraColumns, onClosed: 'error' }),
       tap(() => flow.written()),
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Runs the sandbox as a server: `npx ts-node src/sandbox/main.ts --port 8080 --seed 1`.
- * Prints its URL and the `export PARDOT_...` lines that connect to it on stderr (the
+ * Prints its URL and the `export PARDOT_...` lines that connect to it on stdout (the
  * credentials are sandbox-only) and serves until SIGINT.
  */
 import { writeFileSync } from 'node:fs';
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     `# username-password flow instead: PARDOT_USERNAME=${c.username} PARDOT_PASSWORD=${c.password}`,
     ...(keyFile ? [`# JWT flow instead: PARDOT_PRIVATE_KEY_FILE=${keyFile}`] : []),
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  // On stdout, so `eval "$(npx ts-node src/sandbox/main.ts ... &)"`-style use and copying work.
+  process.stdout.write(`${lines.join('\n')}\n`);
   process.once('SIGINT', () => {
     void sandbox.close().then(() => process.exit(0));
   });

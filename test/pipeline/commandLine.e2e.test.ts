@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTime } from '../../src/pardot/LocalTime';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { nextDay as nextDayOf } from '../../src/pipeline/nextDay';
-import { runPipelineFile, sandboxEnv } from './runDaily';
+import { runPipelineFile, runShell, sandboxEnv } from './runDaily';
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
 
@@ -186,7 +186,7 @@ describe('days that are not over', () => {
 });
 
 describe('a backfill over days the daily job pulled', () => {
-  it('is refused with exit code 2 before any row is written twice', async () => {
+  it('is refused with exit code 2, planned or run, and writes nothing', async () => {
     const sandbox = await startSandbox({
       seed: 4,
       visitorActivitiesPerDay: 100,
@@ -208,14 +208,42 @@ describe('a backfill over days the daily job pulled', () => {
       ['--out', out, '--from', dayBefore, '--to', day, '--objects', 'prospect'],
       { env },
     );
+    const planned = await runPipelineFile(
+      'pipelines/backfill.ts',
+      ['--out', out, '--from', dayBefore, '--to', day, '--objects', 'prospect', '--dry-run'],
+      { env },
+    );
     await sandbox.close();
 
     expect(daily.code).toBe(0);
+    expect(planned.code).toBe(2);
     expect(backfill.code).toBe(2);
+    const state = JSON.parse(readFileSync(path.join(out, '_state.json'), 'utf8'));
+    expect(Object.keys(state.streams).sort()).toEqual(['_daily', 'prospect']);
     expect(backfill.stderr).toContain(
       `prospect: the window ${dayBefore} 00:00:00 .. ${nextDayOf(day)} 00:00:00 overlaps ` +
         `${day} 00:00:00 .. ${nextDayOf(day)} 00:00:00`,
     );
     expect(backfill.stderr).toContain('pulling it again would duplicate rows');
+  });
+});
+
+describe('records piped to a reader that stops early', () => {
+  it('ends the run at once with exit code 0 and only records on stdout', async () => {
+    const sandbox = await startSandbox({ seed: 6, visitorActivitiesPerDay: 400 });
+    const time = new LocalTime(sandbox.timezone);
+    const day = time.isoDate(sandbox.clock.now() - 86_400_000);
+    const env = { ...sandboxEnv(sandbox), PARDOT_TIMEZONE: sandbox.timezone };
+    const command =
+      `node -r ts-node/register pipelines/daily.ts --format stdout --date ${day} ` +
+      `--objects prospect,visitor | head -2; echo "status=\${PIPESTATUS[0]}"`;
+
+    const run = await runShell(command, env);
+    await sandbox.close();
+
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBe(3);
+    expect(lines.slice(0, 2).map((l) => typeof JSON.parse(l).id)).toEqual(['number', 'number']);
+    expect(lines[2]).toBe('status=0');
   });
 });

@@ -42,8 +42,23 @@ export function runPipelineFile(
   args: string[],
   options: RunOptions,
 ): Promise<ChildRun> {
+  const argv = ['-r', 'ts-node/register', file, ...args];
+  return runChild(process.execPath, argv, options, `${file} ${args.join(' ')}`);
+}
+
+/** Runs a bash command line (a pipe, say) in the project root and collects its output. */
+export function runShell(command: string, env: Record<string, string>): Promise<ChildRun> {
+  return runChild('bash', ['-c', command], { env }, command);
+}
+
+function runChild(
+  command: string,
+  argv: string[],
+  options: RunOptions,
+  label: string,
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', file, ...args], {
+    const child = spawn(command, argv, {
       cwd: options.cwd ?? ROOT,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +69,7 @@ export function runPipelineFile(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${file} ${args.join(' ')} did not finish in time:\n${stderr}`));
+      reject(new Error(`${label} did not finish in time:\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
     options.onStart?.(child.pid!, (signal) => child.kill(signal));
     child.on('close', (code, signal) => {

@@ -123,3 +123,19 @@ describe('ProgressDisplay off a terminal', () => {
     expect(lines.filter((l) => l.includes('prospect')).length).toBe(1);
   });
 });
+
+describe('RunStats.stopUnfinished', () => {
+  it('marks streams that did not finish as stopped at the time the run ended', () => {
+    const now = { ms: 0 };
+    const stats = statsAt(now);
+    stats.end('prospect', false);
+    now.ms = 4200;
+
+    stats.stopUnfinished();
+
+    expect(summaryTable(stats).split('\n').slice(2, 4)).toEqual([
+      'visitorActivity  stopped     0      0      0        0  4.2s',
+      'prospect         done        0      0      0        0  0.0s',
+    ]);
+  });
+});
