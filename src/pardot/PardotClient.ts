@@ -357,6 +357,10 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return this.typer(object, 'naive').type(raw);
   }
 
+  csvTyper(object: string, header: readonly string[]): (cells: readonly string[]) => PardotRecord {
+    return this.typer(object, 'naive').cells(header);
+  }
+
   /** Types a v5 row (ISO timestamps, camelCase keys). */
   typeV5Row(object: string, raw: Record<string, unknown>): PardotRecord {
     return this.typer(object, 'iso').type(raw);

@@ -40,6 +40,27 @@ export class RecordTyper {
     }
   }
 
+  /**
+   * Types records given as cells in `header` order (export CSV). Each header cell's column is
+   * looked up once; an empty cell is null, as `type` reads an empty string.
+   */
+  cells(header: readonly string[]): (cells: readonly string[]) => PardotRecord {
+    const columns = header.map((key) => this.columns.get(key));
+    return (cells) => {
+      const out: PardotRecord = {};
+      for (let i = 0; i < header.length; i += 1) {
+        const value = cells[i];
+        const column = columns[i];
+        if (column) {
+          out[column.name] = value === undefined || value === '' ? null : column.convert(value);
+        } else if (value !== undefined && value !== '') {
+          out[header[i]] = value;
+        }
+      }
+      return out;
+    };
+  }
+
   type(raw: Record<string, unknown>): PardotRecord {
     const out: PardotRecord = {};
     for (const key in raw) {

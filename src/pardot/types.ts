@@ -97,6 +97,12 @@ export interface PardotApi {
   /** Types a CSV or v5 row by the catalogue, as query rows are typed. */
   typeRow(object: string, raw: Record<string, unknown>): PardotRecord;
 
+  /**
+   * A typer of CSV records (arrays of cells) under one header row, typed as `typeRow` would
+   * type the same row keyed by the header: built once per file, so each row costs no lookups.
+   */
+  csvTyper(object: string, header: readonly string[]): (cells: readonly string[]) => PardotRecord;
+
   /** Calls made so far in this process (all kinds, retries included). */
   readonly calls: number;
 }

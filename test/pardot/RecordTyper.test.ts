@@ -27,6 +27,24 @@ describe('RecordTyper', () => {
     });
   });
 
+  it('types CSV cells under a header exactly as it types the same keyed row', () => {
+    const typer = new RecordTyper('visitorActivity', 'naive', () => ny);
+    const header = ['id', 'prospect_id', 'type', 'details', 'created_at', 'Custom_Thing'];
+    const cells = ['42', '', '11', 'a, "b"\nc', '2024-11-03 01:30:00', 'x'];
+
+    const row = typer.cells(header)(cells);
+
+    expect(row).toEqual({
+      id: 42,
+      prospect_id: null,
+      type: 11,
+      details: 'a, "b"\nc',
+      created_at: new Date('2024-11-03T05:30:00Z'),
+      Custom_Thing: 'x',
+    });
+    expect(row).toEqual(typer.type(Object.fromEntries(header.map((k, i) => [k, cells[i]]))));
+  });
+
   it('reads every boolean form', () => {
     const typer = new RecordTyper('list', 'naive', () => ny);
     const forms = [true, false, 1, 0, '1', '0', 'true', 'false'];

@@ -163,6 +163,11 @@ export class FakePardotApi implements PardotApi {
     return Readable.from(lines);
   }
 
+  csvTyper(object: string, header: readonly string[]): (cells: readonly string[]) => PardotRecord {
+    return (cells) =>
+      this.typeRow(object, Object.fromEntries(header.map((key, i) => [key, cells[i]])));
+  }
+
   typeRow(object: string, raw: Record<string, unknown>): PardotRecord {
     const out: PardotRecord = {};
     for (const [k, v] of Object.entries(raw)) {
