@@ -259,11 +259,6 @@ export class PardotClient extends EventEmitter<PardotClientEvents> implements Pa
     return this.readyPromise;
   }
 
-  /** Same as `connect()`; the name used by the pipeline's check step. */
-  check(): Promise<void> {
-    return this.connect();
-  }
-
   async query(object: string, params: QueryParams, options?: RequestOptions): Promise<QueryPage> {
     return this.legacyQuery(object, params, 'GET', options);
   }

@@ -52,6 +52,8 @@ export function streamCommits(definition: StreamDefinition, deps: StreamDeps): O
 
   return defer(() => {
     deps.stats.start(stream);
+    // One page in hand per window being read, and one more so a window never waits on
+    // another's page to be written before it can hand over its own.
     const flow = new PageFlow(concurrency + 1);
     return definition.windows.pipe(
       mergeMap((window) => pagesOf(definition, stream, window, flow, deps), concurrency),

@@ -63,6 +63,15 @@ export interface ExportSourceOptions {
 }
 
 /**
+ * Rows per emitted page: large enough that per-page costs vanish, small enough that the
+ * sink's back-pressure (PageFlow) keeps a few pages, not a file, in memory.
+ */
+const DEFAULT_PAGE_ROWS = 5000;
+
+/** Resolution of Pardot timestamps. */
+const SECOND_MS = 1000;
+
+/**
  * Codes that make a saved export unusable, so it is created again from its saved request:
  * 178, the export's state forbids the call (expired); 16, the id is unknown (an export of
  * another server, such as an earlier embedded sandbox, or one Pardot no longer keeps).
@@ -114,7 +123,7 @@ export function exportSource(api: PardotApi, options: ExportSourceOptions): Obse
             object: spec.name,
             field: spec.exportProcedures![request.procedure].field,
             window: options.window,
-            pageSize: options.pageSize ?? 5000,
+            pageSize: options.pageSize ?? DEFAULT_PAGE_ROWS,
             signal,
             retry: options.downloadRetry,
           }),
@@ -147,7 +156,8 @@ export function exportRequest(
     object: spec.name,
     procedure,
     arguments: {
-      [`${prefix}_after`]: api.time.format(options.window.startMs - 1000),
+      // Export bounds are strict: one second before the start keeps the start's own second.
+      [`${prefix}_after`]: api.time.format(options.window.startMs - SECOND_MS),
       [`${prefix}_before`]: api.time.format(options.window.endMs),
       ...options.arguments,
     },
