@@ -211,10 +211,18 @@ class FileSink {
   }
 
   private countIgnoredKeys(group: Group, rows: readonly PardotRecord[]): void {
+    // Rows of a page mostly carry the same keys in the same order (one typer made them): a
+    // row whose keys match the previous one's reuses its verdict instead of a set look-up
+    // per key.
+    let previous: string[] = [];
+    let unknown: string[] = [];
     for (const row of rows) {
-      for (const key in row) {
-        if (group.known.has(key) || row[key] === undefined) continue;
-        group.ignored[key] = (group.ignored[key] ?? 0) + 1;
+      if (!hasKeys(row, previous)) {
+        previous = Object.keys(row);
+        unknown = previous.filter((key) => !group.known.has(key));
+      }
+      for (const key of unknown) {
+        if (row[key] !== undefined) group.ignored[key] = (group.ignored[key] ?? 0) + 1;
       }
     }
   }
@@ -345,4 +353,14 @@ function eventMs(createdAt: unknown, window: TimeWindow): number {
     return Date.parse(createdAt);
   }
   return window.startMs;
+}
+
+/** Whether a row's own keys are exactly `keys`, in order (without building its key list). */
+function hasKeys(row: PardotRecord, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in row) {
+    if (key !== keys[i]) return false;
+    i += 1;
+  }
+  return i === keys.length;
 }
