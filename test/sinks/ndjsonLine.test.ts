@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { SinkError } from '../../src/pardot/errors';
 import { ndjsonLine } from '../../src/sinks/ndjsonLine';
+import { jsonValue } from '../../src/sinks/columnValue';
 import { tableColumns } from '../../src/sinks/tableColumns';
+import { OBJECT_NAMES } from '../../src/pardot/catalogue';
+import { syntheticRecords } from './fixtures/syntheticRecords';
 
 describe('ndjsonLine', () => {
   const columns = tableColumns('emailClick');
@@ -30,5 +33,18 @@ describe('ndjsonLine', () => {
     expect(() => ndjsonLine({ id: 'seven' }, columns)).toThrow(
       "column 'id' (int) cannot hold a string value",
     );
+  });
+
+  it('writes exactly what JSON.stringify writes for the same object, for every object', () => {
+    for (const object of OBJECT_NAMES) {
+      const columns = tableColumns(object);
+      for (const row of syntheticRecords(object, 12, Date.UTC(2024, 10, 3, 5))) {
+        const asObject = Object.fromEntries(
+          columns.map((c) => [c.name, jsonValue(c.type, row[c.key], c.name)]),
+        );
+
+        expect(ndjsonLine(row, columns)).toBe(JSON.stringify(asObject) + '\n');
+      }
+    }
   });
 });
