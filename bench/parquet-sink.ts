@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   console.table(results);
   const [first, last] = [results[0], results[results.length - 1]];
   const ratio = (last.peakRssMiB / first.peakRssMiB).toFixed(2);
-  console.log(`peak RSS ${last.rows} rows / ${first.rows} rows: ${ratio}x`);
+  process.stdout.write(`peak RSS ${last.rows} rows / ${first.rows} rows: ${ratio}x\n`);
 }
 
 void main();

@@ -19,7 +19,7 @@ function statsAt(now: { ms: number }): RunStats {
 }
 
 describe('summaryTable', () => {
-  it('lists rows, files, calls, retries and time per stream, then the total against the quota', () => {
+  it('lists rows, files, calls, retries and time per stream, then total calls of the quota', () => {
     const now = { ms: 0 };
     const stats = statsAt(now);
     stats.onProgress({

@@ -31,7 +31,8 @@ describe('parquetFormat', () => {
 
     expect(Math.max(...buffered)).toBe(100);
     const counts = await duck(
-      `select count(*)::INT as n, count(distinct id)::INT as ids from read_parquet('${dir}/*.parquet')`,
+      `select count(*)::INT as n, count(distinct id)::INT as ids ` +
+        `from read_parquet('${dir}/*.parquet')`,
     );
     expect(counts).toEqual([{ n: 240, ids: 240 }]);
     const groups = await duck(
