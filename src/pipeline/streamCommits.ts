@@ -3,7 +3,6 @@ import {
   defer,
   EMPTY,
   ignoreElements,
-  map,
   mergeMap,
   type Observable,
   of,
@@ -121,19 +120,14 @@ function childPages(
     stream: `${common.stream}.parents`,
     params: parent.params,
   }).pipe(mergeMap((page) => page.rows.map((row) => Number(row.id))));
-  const inWindow = (row: Page['rows'][number]) => {
-    const created = row.created_at;
-    if (!(created instanceof Date)) return false;
-    const ms = created.getTime();
-    return ms >= common.window.startMs && ms < common.window.endMs;
-  };
 
   return childQuerySource(deps.api, {
     object: definition.object,
     parentIds$,
     param: parent.param,
     window: common.window,
+    createdInWindow: true,
     stream: common.stream,
     params: definition.params,
-  }).pipe(map((page) => ({ ...page, rows: page.rows.filter(inWindow) })));
+  });
 }

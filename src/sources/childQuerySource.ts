@@ -21,6 +21,11 @@ export interface ChildQuerySourceOptions {
   stream?: string;
   /** Window that labels the pages. Default { startMs: 0, endMs: 0 }. */
   window?: TimeWindow;
+  /**
+   * Keep only children created inside `window`, so a child read through parents changed in
+   * several windows is written by the one window holding its created_at. Default false.
+   */
+  createdInWindow?: boolean;
   /** Extra filters sent with every request. Default none. */
   params?: QueryParams;
 }
@@ -74,6 +79,9 @@ export function childQuerySource(
   const pages = options.parentIds$.pipe(
     bufferCount(options.batchSize ?? 200),
     concatMap((ids) => read(ids)),
+    map((rows) =>
+      options.createdInWindow ? rows.filter((r) => createdIn(r, label.window)) : rows,
+    ),
     map((rows): Page => ({ ...label, rows, mark: null, last: false })),
   );
   return concat(
@@ -111,4 +119,11 @@ function byOffset(
       ),
     );
   return concat(of(first), next(limit));
+}
+
+function createdIn(row: PardotRecord, window: TimeWindow): boolean {
+  const created = row.created_at;
+  if (!(created instanceof Date)) return false;
+  const ms = created.getTime();
+  return ms >= window.startMs && ms < window.endMs;
 }

@@ -40,6 +40,28 @@ describe('childQuerySource', () => {
     expect(pages.map((p) => p.last)).toEqual([false, false, false, true]);
   });
 
+  it('keeps only children created in the window when asked', async () => {
+    const rows = [
+      { id: 1, createdMs: NOON - 86_400_000, parentId: 5 },
+      { id: 2, createdMs: NOON, parentId: 5 },
+      { id: 3, createdMs: NOON + 86_400_000, parentId: 6 },
+    ];
+    const api = new FakePardotApi(rows);
+    const window = { startMs: NOON - 3_600_000, endMs: NOON + 3_600_000 };
+
+    const pages = await collect(
+      childQuerySource(api, {
+        object: 'visit',
+        parentIds$: from([5, 6]),
+        param: 'visitor_ids',
+        window,
+        createdInWindow: true,
+      }),
+    );
+
+    expect(idsOf(pages)).toEqual([2]);
+  });
+
   it('splits a batch whose reply is full, and reads a single busy parent by offset', async () => {
     const rows = [
       ...visits([1], 250),
