@@ -78,7 +78,8 @@ async function endToEnd(served: Served, format: 'json' | 'xml', pages: number): 
 }
 
 async function capture(served: Served, format: 'json' | 'xml'): Promise<string> {
-  const url = `${served.url}/api/visitorActivity/version/4/do/query?format=${format}&output=bulk&limit=200&created_after=2024-06-01&sort_by=id`;
+  const query = `format=${format}&output=bulk&limit=200&created_after=2024-06-01&sort_by=id`;
+  const url = `${served.url}/api/visitorActivity/version/4/do/query?${query}`;
   const res = await fetch(url, {
     headers: {
       authorization: `Bearer ${served.token}`,
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
     const e2e = await endToEnd(served, format, pages);
     const local = parseAndType(await capture(served, format), format === 'xml', 1000);
     lines.push(
-      `${format}: end to end ${e2e.toFixed(3)} ms CPU/page (${pages} pages); parse+type ${local.toFixed(3)} ms CPU/page`,
+      `${format}: end to end ${e2e.toFixed(3)} ms CPU/page (${pages} pages); ` +
+        `parse+type ${local.toFixed(3)} ms CPU/page`,
     );
   }
   stop();

@@ -21,6 +21,7 @@ import type { ExportRecord, StateStore } from '../state/types';
 import { exportFileChunks } from './exportFileChunks';
 import { defaultExportQueue, type ExportQueue } from './ExportQueue';
 import type { PageFlow } from './PageFlow';
+import { SECOND_MS } from './pagerContext';
 import { pagesFrom } from './pagesFrom';
 import type { Page, TimeWindow } from './types';
 
@@ -67,9 +68,6 @@ export interface ExportSourceOptions {
  * sink's back-pressure (PageFlow) keeps a few pages, not a file, in memory.
  */
 const DEFAULT_PAGE_ROWS = 5000;
-
-/** Resolution of Pardot timestamps. */
-const SECOND_MS = 1000;
 
 /**
  * Codes that make a saved export unusable, so it is created again from its saved request:

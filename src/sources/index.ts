@@ -2,7 +2,6 @@ export { childQuerySource, type ChildQuerySourceOptions } from './childQuerySour
 export { dateWindows, type DateWindowsOptions, type WindowStep } from './dateWindows';
 export { defaultExportQueue, ExportQueue } from './ExportQueue';
 export { exportRequest, exportSource, type ExportSourceOptions } from './exportSource';
-export { naiveHighWaterMark, type NaiveHighWaterMarkOptions } from './naiveHighWaterMark';
 export {
   GUIDE_STEPS,
   newestFirstWindows,

@@ -18,20 +18,25 @@ function statsAt(now: { ms: number }): RunStats {
   return stats;
 }
 
+/** One 200-row prospect page seen by the progress operator. */
+function prospectPage(stats: RunStats): void {
+  stats.onProgress({
+    type: 'page',
+    stream: 'prospect',
+    object: 'prospect',
+    window: WINDOW,
+    pageRows: 200,
+    pages: 1,
+    rows: 200,
+    windowsDone: 0,
+  });
+}
+
 describe('summaryTable', () => {
   it('lists rows, files, calls, retries and time per stream, then total calls of the quota', () => {
     const now = { ms: 0 };
     const stats = statsAt(now);
-    stats.onProgress({
-      type: 'page',
-      stream: 'prospect',
-      object: 'prospect',
-      window: WINDOW,
-      pageRows: 200,
-      pages: 1,
-      rows: 200,
-      windowsDone: 0,
-    });
+    prospectPage(stats);
     stats.onCommit({
       stream: 'prospect',
       object: 'prospect',
@@ -73,16 +78,7 @@ describe('ProgressDisplay', () => {
   it('renders one line per stream with rows, pages, calls, window and rate', () => {
     const now = { ms: 0 };
     const stats = statsAt(now);
-    stats.onProgress({
-      type: 'page',
-      stream: 'prospect',
-      object: 'prospect',
-      window: WINDOW,
-      pageRows: 200,
-      pages: 1,
-      rows: 200,
-      windowsDone: 0,
-    });
+    prospectPage(stats);
     stats.onCall('prospect');
     now.ms = 4000;
 

@@ -59,17 +59,12 @@ describe('sandbox mutations', () => {
 
     expect(updated.updated_at).toEqual(new Date(now));
     expect(updated.score).toBe(999);
-    expect(
-      await total(
-        'prospect',
-        `deleted=true&id_greater_than=${(prospect.id as number) - 1}&id_less_than=${(prospect.id as number) + 1}`,
-      ),
-    ).toBe(1);
-    expect(
-      await total(
-        'prospect',
-        `id_greater_than=${(prospect.id as number) - 1}&id_less_than=${(prospect.id as number) + 1}`,
-      ),
-    ).toBe(0);
+    expect(await total('prospect', `deleted=true&${around(prospect.id as number)}`)).toBe(1);
+    expect(await total('prospect', around(prospect.id as number))).toBe(0);
   });
 });
+
+/** Filters selecting exactly the row with this id (both bounds are strict). */
+function around(id: number): string {
+  return `id_greater_than=${id - 1}&id_less_than=${id + 1}`;
+}

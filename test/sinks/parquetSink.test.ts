@@ -183,7 +183,7 @@ describe('parquetSink', () => {
     expect(removed.length).toBe(2);
   });
 
-  it('rewrites an entity window resumed on a later day into the partition it started in', async () => {
+  it('rewrites an entity window resumed on a later day into its first partition', async () => {
     const out = lake();
     const rows = syntheticRecords('tag', 60, BASE_MS - 3_600_000);
     const pages = pagesOf('tag', WINDOW, rows, 10);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { PagingStalledError } from '../../src/pardot/errors';
-import { naiveHighWaterMark } from '../../src/sources/naiveHighWaterMark';
+import { naiveHighWaterMark } from './fakes/naiveHighWaterMark';
 import { querySource } from '../../src/sources/querySource';
 import type { Mark, TimeWindow } from '../../src/sources/types';
 import { collect, idsOf, range } from './collect';

@@ -1,10 +1,10 @@
 import { Observable } from 'rxjs';
 
-import { objectSpec } from '../pardot/catalogue';
-import type { PardotApi } from '../pardot/types';
-import { pagesFrom } from './pagesFrom';
-import type { Chunk } from './pagerContext';
-import type { Page, TimeWindow } from './types';
+import { objectSpec } from '../../../src/pardot/catalogue';
+import type { PardotApi } from '../../../src/pardot/types';
+import { pagesFrom } from '../../../src/sources/pagesFrom';
+import type { Chunk } from '../../../src/sources/pagerContext';
+import type { Page, TimeWindow } from '../../../src/sources/types';
 
 export interface NaiveHighWaterMarkOptions {
   /** Catalogue object with a created_at filter and sort. */
